@@ -1,0 +1,3 @@
+// Precompiled header: LibTorch's headers dominate compile time.
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,101 @@
+#include "data/batching.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "data/tokenizer.h"
+
+namespace nmt::data {
+namespace {
+
+// Fisher-Yates with our own index draw: std::shuffle's results differ between
+// standard libraries, and seeded orders must not.
+template <class T>
+void seeded_shuffle(std::vector<T>& items, std::mt19937_64& rng) {
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[rng() % i]);
+}
+
+}  // namespace
+
+std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedPair>& pairs,
+                                                    const BatchLimits& limits, std::uint64_t seed,
+                                                    bool shuffle) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::int64_t> order(pairs.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (shuffle) seeded_shuffle(order, rng);
+  auto length = [&](std::int64_t i) {
+    return std::max(pairs[i].src.size(), pairs[i].tgt.size()) + 1;  // + EOS / BOS
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+    return std::make_pair(pairs[a].tgt.size(), pairs[a].src.size()) <
+           std::make_pair(pairs[b].tgt.size(), pairs[b].src.size());
+  });
+
+  std::vector<std::vector<std::int64_t>> batches;
+  std::vector<std::int64_t> current;
+  std::size_t longest = 0;
+  for (std::int64_t i : order) {
+    const std::size_t grown = std::max(longest, length(i));
+    const bool over_tokens = (current.size() + 1) * grown > static_cast<std::size_t>(limits.max_tokens);
+    const bool over_sentences =
+        limits.max_sentences > 0 && current.size() + 1 > static_cast<std::size_t>(limits.max_sentences);
+    if (!current.empty() && (over_tokens || over_sentences)) {
+      batches.push_back(std::move(current));
+      current.clear();
+      longest = 0;
+    }
+    current.push_back(i);
+    longest = std::max(longest, length(i));
+  }
+  if (!current.empty()) batches.push_back(std::move(current));
+  if (shuffle) seeded_shuffle(batches, rng);
+  return batches;
+}
+
+Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members) {
+  const auto n = static_cast<std::int64_t>(members.size());
+  std::size_t src_len = 0, tgt_len = 0;
+  for (auto i : members) {
+    src_len = std::max(src_len, pairs[i].src.size() + 1);
+    tgt_len = std::max(tgt_len, pairs[i].tgt.size() + 1);
+  }
+  const auto opts = torch::TensorOptions().dtype(torch::kInt64);
+  Batch b;
+  b.src = torch::full({n, static_cast<std::int64_t>(src_len)}, kPadId, opts);
+  b.src_lengths = torch::empty({n}, opts);
+  b.tgt_in = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
+  b.tgt_out = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
+  auto src = b.src.accessor<std::int64_t, 2>();
+  auto lens = b.src_lengths.accessor<std::int64_t, 1>();
+  auto tin = b.tgt_in.accessor<std::int64_t, 2>();
+  auto tout = b.tgt_out.accessor<std::int64_t, 2>();
+  for (std::int64_t r = 0; r < n; ++r) {
+    const auto& p = pairs[members[r]];
+    for (std::size_t j = 0; j < p.src.size(); ++j) src[r][j] = p.src[j];
+    src[r][p.src.size()] = kEosId;
+    lens[r] = static_cast<std::int64_t>(p.src.size() + 1);
+    tin[r][0] = kBosId;
+    for (std::size_t j = 0; j < p.tgt.size(); ++j) {
+      tin[r][j + 1] = p.tgt[j];
+      tout[r][j] = p.tgt[j];
+    }
+    tout[r][p.tgt.size()] = kEosId;
+    b.tgt_tokens += static_cast<std::int64_t>(p.tgt.size() + 1);
+    b.indices.push_back(p.index);
+  }
+  return b;
+}
+
+Batch Batch::to(const torch::Device& device) const {
+  if (device == src.device()) return *this;
+  Batch b = *this;
+  b.src = src.to(device);
+  b.src_lengths = src_lengths.to(device);
+  b.tgt_in = tgt_in.to(device);
+  b.tgt_out = tgt_out.to(device);
+  return b;
+}
+
+}  // namespace nmt::data

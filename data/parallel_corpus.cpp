@@ -1,0 +1,48 @@
+#include "data/parallel_corpus.h"
+
+#include <algorithm>
+
+#include "data/error.h"
+#include "data/text_file.h"
+
+namespace nmt::data {
+
+std::vector<SentencePair> read_parallel(const std::string& src_path, const std::string& tgt_path) {
+  auto src = read_lines(src_path);
+  auto tgt = read_lines(tgt_path);
+  if (src.size() != tgt.size())
+    throw Error("parallel files differ in length: " + src_path + " has " +
+                std::to_string(src.size()) + " lines, " + tgt_path + " has " +
+                std::to_string(tgt.size()));
+  std::vector<SentencePair> pairs(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i) pairs[i] = {std::move(src[i]), std::move(tgt[i])};
+  return pairs;
+}
+
+std::vector<TokenizedPair> filter_pairs(std::vector<TokenizedPair> pairs, const FilterLimits& limits,
+                                        int unk_id, FilterStats& stats) {
+  std::vector<TokenizedPair> kept;
+  kept.reserve(pairs.size());
+  for (auto& p : pairs) {
+    ++stats.read;
+    const double s = static_cast<double>(p.src.size());
+    const double t = static_cast<double>(p.tgt.size());
+    if (p.src.empty() || p.tgt.empty()) {
+      ++stats.dropped_empty;
+    } else if (s > limits.max_length || t > limits.max_length) {
+      ++stats.dropped_too_long;
+    } else if (std::max(s / t, t / s) > limits.max_length_ratio) {
+      ++stats.dropped_ratio;
+    } else {
+      ++stats.kept;
+      stats.src_tokens += p.src.size();
+      stats.tgt_tokens += p.tgt.size();
+      stats.src_unknown += std::count(p.src.begin(), p.src.end(), unk_id);
+      stats.tgt_unknown += std::count(p.tgt.begin(), p.tgt.end(), unk_id);
+      kept.push_back(std::move(p));
+    }
+  }
+  return kept;
+}
+
+}  // namespace nmt::data

@@ -1,0 +1,45 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nmt::data {
+
+struct SentencePair {
+  std::string src;
+  std::string tgt;
+};
+
+// Reads two aligned files; different line counts are an error naming both.
+std::vector<SentencePair> read_parallel(const std::string& src_path, const std::string& tgt_path);
+
+// A pair as token ids (no BOS/EOS), with its position in the corpus.
+struct TokenizedPair {
+  std::vector<int> src;
+  std::vector<int> tgt;
+  std::int64_t index = 0;
+};
+
+struct FilterLimits {
+  int max_length = 100;
+  double max_length_ratio = 3.0;
+};
+
+struct FilterStats {
+  std::int64_t read = 0;
+  std::int64_t kept = 0;
+  std::int64_t dropped_empty = 0;
+  std::int64_t dropped_too_long = 0;
+  std::int64_t dropped_ratio = 0;
+  std::int64_t src_tokens = 0;  // over kept pairs
+  std::int64_t tgt_tokens = 0;
+  std::int64_t src_unknown = 0;
+  std::int64_t tgt_unknown = 0;
+};
+
+// Keeps pairs that are non-empty on both sides, within max_length tokens per
+// side and within max_length_ratio; counts the rest by reason.
+std::vector<TokenizedPair> filter_pairs(std::vector<TokenizedPair> pairs, const FilterLimits& limits,
+                                        int unk_id, FilterStats& stats);
+
+}  // namespace nmt::data

@@ -1,0 +1,20 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace nmt::data {
+
+// Reads a UTF-8 text file, one entry per line (LF; a trailing CR and a leading
+// byte order mark are removed). Errors name the file, and the line for invalid UTF-8.
+std::vector<std::string> read_lines(const std::string& path);
+
+// Writes lines (each followed by LF) to a temporary file beside `path`, then
+// renames it over `path`, so readers never see a half-written file.
+void write_lines_atomically(const std::string& path, const std::vector<std::string>& lines);
+
+// Writes bytes atomically, as above.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
+bool file_exists(const std::string& path);
+
+}  // namespace nmt::data

@@ -1,0 +1,45 @@
+#pragma once
+// SentencePiece tokenization with the fixed special ids the models rely on.
+#include <string>
+#include <vector>
+
+namespace nmt::data {
+
+constexpr int kPadId = 0;
+constexpr int kUnkId = 1;
+constexpr int kBosId = 2;
+constexpr int kEosId = 3;
+
+struct TokenizerTrainOptions {
+  std::string type = "unigram";  // unigram | bpe
+  int vocab_size = 8000;
+  double character_coverage = 1.0;
+  int input_sentence_size = 0;  // 0 = all sentences
+  int seed = 1;
+};
+
+class Tokenizer {
+ public:
+  // Loads a SentencePiece model and checks its special ids.
+  explicit Tokenizer(const std::string& model_path);
+  ~Tokenizer();
+  Tokenizer(const Tokenizer&) = delete;
+  Tokenizer& operator=(const Tokenizer&) = delete;
+
+  std::vector<int> encode(const std::string& text) const;
+  // Special ids (padding, BOS, EOS) are skipped.
+  std::string decode(const std::vector<int>& ids) const;
+  std::vector<std::string> pieces(const std::vector<int>& ids) const;
+  int vocab_size() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  void* model_;  // owned; see sentencepiece_api.h
+  std::string path_;
+};
+
+// Trains a model on `sentences` and writes it atomically to `model_path`.
+void train_tokenizer(const std::vector<const std::vector<std::string>*>& sentences,
+                     const TokenizerTrainOptions& options, const std::string& model_path);
+
+}  // namespace nmt::data

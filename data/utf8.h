@@ -1,0 +1,15 @@
+#pragma once
+#include <cstddef>
+#include <string_view>
+
+namespace nmt::data {
+
+// Returns the byte offset of the first invalid UTF-8 sequence in `text`, or
+// std::string_view::npos when the whole text is valid (overlong forms,
+// surrogates and code points above U+10FFFF are invalid, as in RFC 3629).
+std::size_t find_invalid_utf8(std::string_view text);
+
+// Number of code points in valid UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+
+}  // namespace nmt::data

@@ -1,0 +1,37 @@
+#pragma once
+// Small helpers shared by the tests: scratch directories, files, paths.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace nmt::test {
+
+// A fresh, empty directory under the build tree's scratch area.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  auto dir = std::filesystem::path(NMT_BINARY_DIR) / "test-scratch" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(NMT_SOURCE_DIR) + "/" + relative;
+}
+
+// ../shared/data/NAME beside the checkout, or "" when it is not there.
+inline std::string shared_data(const std::string& name) {
+  auto dir = std::filesystem::path(NMT_SOURCE_DIR) / ".." / "shared" / "data" / name;
+  return std::filesystem::is_directory(dir) ? dir.lexically_normal().string() : "";
+}
+
+}  // namespace nmt::test
