@@ -11,15 +11,17 @@
 
 namespace nmt::data {
 
-std::vector<std::string> read_lines(const std::string& path) {
+std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
   if (std::filesystem::is_directory(path)) throw Error(path + ": is a directory, not a text file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (lines.empty() && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (mode == LineEnds::kClean) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (lines.empty() && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    }
     const auto bad = find_invalid_utf8(line);
     if (bad != std::string::npos)
       throw Error(path + ":" + std::to_string(lines.size() + 1) + ": invalid UTF-8 at byte " +

@@ -4,9 +4,13 @@
 
 namespace nmt::data {
 
-// Reads a UTF-8 text file, one entry per line (LF; a trailing CR and a leading
-// byte order mark are removed). Errors name the file, and the line for invalid UTF-8.
-std::vector<std::string> read_lines(const std::string& path);
+enum class LineEnds { kClean, kRaw };
+
+// Reads a UTF-8 text file, one entry per line, split at LF. kClean removes a
+// trailing CR and a leading byte order mark; kRaw keeps every byte (scoring
+// must see the text exactly as sacreBLEU does). Errors name the file, and the
+// line for invalid UTF-8.
+std::vector<std::string> read_lines(const std::string& path, LineEnds mode = LineEnds::kClean);
 
 // Writes lines (each followed by LF) to a temporary file beside `path`, then
 // renames it over `path`, so readers never see a half-written file.
