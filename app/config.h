@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "models/model_config.h"
+
 namespace nmt {
 
 struct DataConfig {
@@ -32,20 +34,7 @@ struct TokenizerConfig {
   int input_sentence_size = 0;        // sentences sampled for training; 0 = all
 };
 
-struct ModelConfig {
-  std::string type = "gru";  // gru | transformer
-  int embedding_dim = 256;
-  int hidden_dim = 512;
-  int encoder_layers = 1;
-  int decoder_layers = 1;
-  bool bidirectional = true;
-  double dropout = 0.3;
-  bool tie_embeddings = true;  // output layer shares the target embedding
-  // Transformer
-  int heads = 4;
-  int ff_dim = 1024;
-  bool pre_norm = false;
-};
+using ModelConfig = models::ModelConfig;
 
 struct TrainingConfig {
   std::string model_dir;
@@ -70,7 +59,7 @@ struct TrainingConfig {
   int validate_every = 500;
   std::string best_metric = "bleu";  // bleu | ppl
   int early_stopping_patience = 0;   // validations without improvement; 0 = off
-  int threads = 0;                   // 0 = all cores
+  int threads = 0;                   // LibTorch intra-op threads; 0 = auto (see setup_threads)
   std::string device = "auto";       // auto | cpu | cuda
 };
 

@@ -35,3 +35,31 @@ inline std::string shared_data(const std::string& name) {
 }
 
 }  // namespace nmt::test
+
+#include <cstdlib>
+#include <sys/wait.h>
+
+namespace nmt::test {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs a shell command with stdout and stderr captured separately.
+inline CommandResult run(const std::string& command, const std::string& name = "cmd") {
+  const auto dir = std::filesystem::path(NMT_BINARY_DIR) / "test-scratch" / "commands";
+  std::filesystem::create_directories(dir);
+  const auto out = dir / (name + ".out"), err = dir / (name + ".err");
+  const int raw = std::system((command + " >" + out.string() + " 2>" + err.string()).c_str());
+  CommandResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+inline std::string tool(const std::string& name) { return std::string(NMT_BINARY_DIR) + "/" + name; }
+
+}  // namespace nmt::test

@@ -1,0 +1,48 @@
+#pragma once
+// Attention mechanisms, each usable and testable on its own. Every one returns
+// its weights with its output, so heatmaps and alignments come for free.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/types.h>
+
+namespace nmt::models {
+
+struct AttentionOutput {
+  torch::Tensor context;  // [B, Q, value_dim]
+  torch::Tensor weights;  // [B, Q, K], rows sum to 1 over valid keys
+};
+
+// Softmax over the last axis where keys with mask == false get exactly zero
+// weight. `key_mask` is bool and broadcasts against `scores` ([B, 1, K] or
+// [B, Q, K]). A row without any valid key gets all-zero weights, not NaN.
+torch::Tensor masked_softmax(const torch::Tensor& scores, const torch::Tensor& key_mask);
+
+// The same, with the mask given as valid lengths [B]: keys at positions >= length are masked.
+torch::Tensor masked_softmax_by_length(const torch::Tensor& scores, const torch::Tensor& valid_lengths);
+
+// [B, K] bool mask that is true at positions < length.
+torch::Tensor length_mask(const torch::Tensor& lengths, int64_t max_length);
+
+// Scaled dot-product attention: softmax(q k^T / sqrt(d)) v. Leading dims are
+// batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K].
+AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
+                                             const torch::Tensor& values, const torch::Tensor& key_mask);
+
+// Additive (Bahdanau) attention: score(q, k) = w_v . tanh(W_q q + W_k k).
+// Keys are projected once per batch (project_keys) and reused at every step.
+class AdditiveAttentionImpl : public torch::nn::Module {
+ public:
+  AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim, int64_t hidden_dim);
+
+  torch::Tensor project_keys(const torch::Tensor& keys);  // [B, K, key_dim] -> [B, K, hidden]
+
+  // queries [B, Q, query_dim]; projected_keys [B, K, hidden]; values [B, K, v]; key_mask [B, K].
+  AttentionOutput forward(const torch::Tensor& queries, const torch::Tensor& projected_keys,
+                          const torch::Tensor& values, const torch::Tensor& key_mask);
+
+ private:
+  torch::nn::Linear W_q{nullptr}, W_k{nullptr}, w_v{nullptr};
+};
+TORCH_MODULE(AdditiveAttention);
+
+}  // namespace nmt::models

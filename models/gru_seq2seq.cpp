@@ -1,0 +1,103 @@
+#include "models/gru_seq2seq.h"
+
+#include <torch/nn/functional/linear.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "data/tokenizer.h"
+
+namespace nmt::models {
+namespace {
+
+struct GruState : DecoderState {
+  torch::Tensor hidden;          // [layers, B, H]
+  torch::Tensor memory;          // [B, S, D]
+  torch::Tensor projected_keys;  // [B, S, H]
+  torch::Tensor mask;            // [B, S]
+
+  void select(const torch::Tensor& indices) override {
+    hidden = hidden.index_select(1, indices);
+    memory = memory.index_select(0, indices);
+    projected_keys = projected_keys.index_select(0, indices);
+    mask = mask.index_select(0, indices);
+  }
+};
+
+}  // namespace
+
+GruSeq2SeqImpl::GruSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t tgt_vocab,
+                               bool share_embeddings)
+    : decoder_layers_(c.decoder_layers) {
+  const int64_t E = c.embedding_dim, H = c.hidden_dim;
+  auto embedding = [&](int64_t vocab) {
+    torch::nn::Embedding e(torch::nn::EmbeddingOptions(vocab, E).padding_idx(data::kPadId));
+    // Unit-variance embeddings make tied output logits huge (a start loss far
+    // above log V); 1/sqrt(E) keeps the first logits near zero.
+    torch::NoGradGuard no_grad;
+    e->weight.normal_(0, 1.0 / std::sqrt(static_cast<double>(E)));
+    e->weight[data::kPadId].zero_();
+    return e;
+  };
+  // A shared embedding is registered once, so the optimizer sees it once.
+  src_embed_ = register_module("src_embed", embedding(src_vocab));
+  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", embedding(tgt_vocab));
+  encoder_ = register_module("encoder", GruEncoder(E, H, c.encoder_layers, c.bidirectional, c.dropout));
+  bridge_ = register_module("bridge", torch::nn::Linear(encoder_->output_dim(), H));
+  decoder_ = register_module("decoder",
+                             BahdanauDecoder(E, encoder_->output_dim(), H, c.decoder_layers, c.dropout));
+  pre_output_ = register_module("pre_output", torch::nn::Linear(H + encoder_->output_dim() + E, E));
+  output_weight_ = c.tie_embeddings ? tgt_embed_->weight
+                                    : register_parameter("output_weight", torch::randn({tgt_vocab, E}) / std::sqrt(static_cast<double>(E)));
+  output_bias_ = register_parameter("output_bias", torch::zeros({tgt_vocab}));
+  dropout_ = register_module("dropout", torch::nn::Dropout(c.dropout));
+}
+
+EncoderMemory GruSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {
+  const auto encoded = encoder_(dropout_(src_embed_(src)), src_lengths);
+  EncoderMemory memory;
+  memory.states = dropout_(encoded.states);
+  memory.mask = src.ne(data::kPadId);
+  memory.summary = torch::tanh(bridge_(encoded.final));  // [B, H]
+  return memory;
+}
+
+std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory) {
+  auto state = std::make_unique<GruState>();
+  state->hidden = memory.summary.unsqueeze(0).repeat({decoder_layers_, 1, 1}).contiguous();
+  state->memory = memory.states;
+  state->projected_keys = decoder_->project_keys(memory.states);
+  state->mask = memory.mask;
+  return state;
+}
+
+torch::Tensor GruSeq2SeqImpl::readout(const torch::Tensor& output, const torch::Tensor& context,
+                                      const torch::Tensor& embedded) {
+  const auto hidden = torch::tanh(pre_output_(torch::cat({output, context, embedded}, -1)));
+  return torch::nn::functional::linear(dropout_(hidden), output_weight_, output_bias_);
+}
+
+torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                      const torch::Tensor& tgt_in) {
+  auto state_ptr = start(encode(src, src_lengths));
+  auto& state = static_cast<GruState&>(*state_ptr);
+  const auto embedded = dropout_(tgt_embed_(tgt_in));  // [B, T, E]
+  std::vector<torch::Tensor> outputs, contexts;
+  for (int64_t t = 0; t < tgt_in.size(1); ++t) {
+    auto s = decoder_->step(embedded.select(1, t), state.hidden, state.memory, state.projected_keys,
+                            state.mask);
+    outputs.push_back(s.output);
+    contexts.push_back(s.context);
+  }
+  // The readout and the vocabulary projection run once over all positions.
+  return readout(torch::stack(outputs, 1), torch::stack(contexts, 1), embedded);
+}
+
+StepOutput GruSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& base) {
+  auto& state = static_cast<GruState&>(base);
+  const auto embedded = dropout_(tgt_embed_(prev_tokens));  // [B, E]
+  auto s = decoder_->step(embedded, state.hidden, state.memory, state.projected_keys, state.mask);
+  return {readout(s.output, s.context, embedded), s.weights};
+}
+
+}  // namespace nmt::models

@@ -1,0 +1,47 @@
+#pragma once
+// The one interface every translation model implements, so that training,
+// greedy and beam search and evaluation never know which network they drive
+// (in the spirit of fairseq's and Joey NMT's incremental decoders).
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include <memory>
+
+namespace nmt::models {
+
+// What the encoder hands the decoder.
+struct EncoderMemory {
+  torch::Tensor states;  // [B, S, D] encoder outputs
+  torch::Tensor mask;    // [B, S] bool, true at real (non-padding) source tokens
+  torch::Tensor summary; // model-specific initial decoder input (GRU: bridged final state); may be undefined
+};
+
+// The decoder's state between steps: hidden states or caches, plus whatever
+// of the memory the steps need.
+class DecoderState {
+ public:
+  virtual ~DecoderState() = default;
+  // Keeps rows `indices` ([N] int64) in that order, so search can drop, keep
+  // and duplicate hypotheses.
+  virtual void select(const torch::Tensor& indices) = 0;
+};
+
+struct StepOutput {
+  torch::Tensor logits;     // [B, V]
+  torch::Tensor attention;  // [B, S] source attention of this step
+};
+
+class Seq2SeqImpl : public torch::nn::Module {
+ public:
+  // Teacher forcing: logits [B, T, V] for every position of tgt_in (BOS + target).
+  virtual torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                const torch::Tensor& tgt_in) = 0;
+  virtual EncoderMemory encode(const torch::Tensor& src, const torch::Tensor& src_lengths) = 0;
+  virtual std::unique_ptr<DecoderState> start(const EncoderMemory& memory) = 0;
+  // One decoding step from the previous tokens [B].
+  virtual StepOutput step(const torch::Tensor& prev_tokens, DecoderState& state) = 0;
+};
+
+using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;
+
+}  // namespace nmt::models

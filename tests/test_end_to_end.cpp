@@ -1,0 +1,133 @@
+// Trains the GRU model on the generated corpus with the real executables,
+// then translates, scores, draws attention and resumes with them.
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "data/text_file.h"
+#include "helpers.h"
+
+using Catch::Matchers::Contains;
+using nmt::test::run;
+using nmt::test::tool;
+
+namespace {
+
+constexpr int kSteps = 400;
+
+std::string config_text(const std::string& dir) {
+  return "data:\n  train: " + dir + "/train\n  valid: " + dir + "/valid\n  test: " + dir +
+         "/test\n  generate: true\n  generate_train: 20000\n  generate_valid: 200\n  generate_test: 300\n"
+         "tokenizer:\n  prefix: " + dir + "/spm\n  vocab_size: 320\n"
+         "model:\n  embedding_dim: 64\n  hidden_dim: 128\n  dropout: 0.1\n"
+         "training:\n  model_dir: " + dir + "/model\n  learning_rate: 0.003\n  batch_tokens: 3000\n"
+         "  max_steps: " + std::to_string(kSteps) + "\n  validate_every: 200\n  log_every: 100\n";
+}
+
+double json_number(const std::string& json, const std::string& key) {
+  std::smatch m;
+  REQUIRE(std::regex_search(json, m, std::regex("\"" + key + "\": \\{[^}]*\"score\": ([0-9.eE+-]+)")));
+  return std::stod(m[1]);
+}
+
+}  // namespace
+
+TEST_CASE("train, translate, score, draw attention and resume on the generated corpus", "[e2e]") {
+  const auto dir = nmt::test::scratch_dir("e2e").string();
+  const auto config = dir + "/config.yaml";
+  nmt::test::write_file(config, config_text(dir));
+  const auto model = dir + "/model";
+
+  const auto trained = run(tool("nmt-train") + " --config " + config, "e2e-train");
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  CHECK_THAT(trained.err, Contains("validation step 200") && Contains("tok/s") && Contains("eta"));
+  for (const char* f : {"config.yaml", "spm.model", "best.pt", "checkpoint.pt", "metrics.jsonl", "train.log"})
+    CHECK(nmt::data::file_exists(model + "/" + f));
+
+  SECTION("the trained model translates the held-out test set well") {
+    const auto scored = run(tool("nmt-evaluate") + " --model " + model + " --src " + dir + "/test.de --ref " +
+                                dir + "/test.en --json --output " + dir + "/hyp.en",
+                            "e2e-eval");
+    INFO(scored.err);
+    REQUIRE(scored.status == 0);
+    const double bleu = json_number(scored.out, "bleu");
+    // Chance is near 0; a model whose attention or masking is broken stays far below this.
+    CHECK(bleu > 60.0);
+    CHECK(nmt::data::read_lines(dir + "/hyp.en").size() == 300);
+    // Scoring the written hypotheses gives the same BLEU.
+    const auto again = run(tool("nmt-evaluate") + " --hyp " + dir + "/hyp.en --ref " + dir + "/test.en --json", "e2e-eval2");
+    CHECK(json_number(again.out, "bleu") == Approx(bleu));
+  }
+
+  SECTION("standard input: one line out per line in, empty stays empty") {
+    nmt::test::write_file(dir + "/in.de", "Die Kinder haben zwei rote Äpfel gekauft .\n\nWir haben ein neues Buch gesehen .\n");
+    const auto r = run(tool("nmt-translate") + " --model " + model + " < " + dir + "/in.de", "e2e-stdin");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto lines = nmt::data::read_lines(dir + "/../commands/e2e-stdin.out");
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "The children bought two red apples .");
+    CHECK(lines[1].empty());
+    CHECK(lines[2] == "We saw a new book .");
+  }
+
+  SECTION("an attention heatmap is written as SVG") {
+    const auto svg = dir + "/attention.svg";
+    const auto r = run(tool("nmt-translate") + " --model " + model + " --attention " + svg +
+                           " 'Am dritten März zweitausendzwölf fährt der Lehrer nach Wien .'",
+                       "e2e-svg");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("Vienna"));
+    const auto text = nmt::test::read_file(svg);
+    CHECK_THAT(text, Contains("<svg") && Contains("<rect") && Contains("▁Wien"));
+  }
+
+  SECTION("training resumes where it stopped and refuses to overwrite") {
+    const auto again = run(tool("nmt-train") + " --config " + config, "e2e-again");
+    CHECK(again.status != 0);
+    CHECK_THAT(again.err, Contains("checkpoint.pt exists") && Contains("--resume"));
+    const auto resumed = run(tool("nmt-train") + " --config " + config + " --resume --set training.max_steps=" +
+                                 std::to_string(kSteps + 20),
+                             "e2e-resume");
+    INFO(resumed.err);
+    REQUIRE(resumed.status == 0);
+    CHECK_THAT(resumed.err, Contains("resumed from") && Contains("step " + std::to_string(kSteps)));
+    const auto metrics = nmt::data::read_lines(model + "/metrics.jsonl");
+    CHECK_THAT(metrics.back(), Contains("\"step\": " + std::to_string(kSteps + 20)));
+  }
+}
+
+TEST_CASE("nmt-evaluate prints sacreBLEU's two lines", "[cli]") {
+  const auto shared = nmt::test::shared_data("bleu-vectors");
+  if (shared.empty()) {
+    WARN("SKIPPED: ../shared/data/bleu-vectors is not present");
+    return;
+  }
+  const auto r = run(tool("nmt-evaluate") + " --hyp " + shared + "/case01.hyp --ref " + shared + "/case01.ref", "eval-text");
+  REQUIRE(r.status == 0);
+  CHECK(r.out ==
+        "BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0 = 44.1 79.0/54.6/38.1/25.8 "
+        "(BP = 0.972 ratio = 0.973 hyp_len = 1917 ref_len = 1971)\n"
+        "chrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0 = 68.0\n");
+}
+
+TEST_CASE("command-line tools report bad input in one clear line", "[cli]") {
+  const auto dir = nmt::test::scratch_dir("cli-errors").string();
+  nmt::test::write_file(dir + "/a.txt", "one\ntwo\n");
+  nmt::test::write_file(dir + "/b.txt", "one\n");
+  auto r = run(tool("nmt-evaluate") + " --hyp " + dir + "/a.txt --ref " + dir + "/b.txt", "err-lines");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.err, Contains("a.txt has 2 lines") && Contains("b.txt has 1"));
+  CHECK(r.out.empty());
+
+  nmt::test::write_file(dir + "/bad.yaml", "model:\n  hiden_dim: 3\n");
+  r = run(tool("nmt-train") + " --config " + dir + "/bad.yaml", "err-config");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.err, Contains("bad.yaml:2:3") && Contains("did you mean 'hidden_dim'"));
+
+  r = run(tool("nmt-translate") + " --model " + dir + "/nowhere hello", "err-model");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.err, Contains("nowhere: model directory not found"));
+}
