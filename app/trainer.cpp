@@ -18,6 +18,7 @@
 #include "app/model_dir.h"
 #include "app/prepare.h"
 #include "app/runtime.h"
+#include "app/train_step.h"
 #include "app/translator.h"
 #include "data/batching.h"
 #include "data/error.h"
@@ -85,7 +86,7 @@ class Trainer {
           stop = true, stop_reason = "time budget of " + format_duration(budget) + " used";
           break;
         }
-        train_step(make_batch_for(batches[state_.batch_in_epoch]), window);
+        run_step(make_batch_for(batches[state_.batch_in_epoch]), window);
         if (state_.step % t.log_every == 0) log_progress(window, start, budget);
         if (state_.step % t.validate_every == 0) {
           ++state_.batch_in_epoch;  // the checkpoint must point past this batch
@@ -168,26 +169,20 @@ class Trainer {
     return data::make_batch(prepared_.train, members).to(torch::Device(device_));
   }
 
-  void train_step(const data::Batch& batch, Window& window) {
+  void run_step(const data::Batch& batch, Window& window) {
     const auto& t = config_.training;
     ++state_.step;
     const double lr = schedule_.at_step(state_.step);
     for (auto& group : optimizer_->param_groups())
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-    model_->train();
-    const auto logits = model_->forward(batch.src, batch.src_lengths, batch.tgt_in);
-    auto loss = label_smoothed_loss(logits, batch.tgt_out, t.label_smoothing, data::kPadId);
-    if (!std::isfinite(loss.nll))
+    const auto result = train_step(*model_, *optimizer_, batch, t.label_smoothing, t.clip_norm);
+    if (!std::isfinite(result.nll))
       throw Error("training diverged: non-finite loss at step " + std::to_string(state_.step) +
                   " (learning rate " + std::to_string(lr) + "); " + dir_.best() + " and " +
                   dir_.checkpoint() + " are untouched. Lower training.learning_rate or add warm-up.");
-    optimizer_->zero_grad();
-    (loss.loss / static_cast<double>(loss.tokens)).backward();
-    if (t.clip_norm > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), t.clip_norm);
-    optimizer_->step();
-    window.loss += loss.loss.item<double>();
-    window.nll += loss.nll;
-    window.tokens += loss.tokens;
+    window.loss += result.loss;
+    window.nll += result.nll;
+    window.tokens += result.tokens;
     window.steps += 1;
   }
 
