@@ -5,6 +5,8 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <malloc.h>
+
 #include <iostream>
 #include <thread>
 
@@ -12,7 +14,23 @@
 
 namespace nmt {
 
+namespace {
+
+// LibTorch allocates and frees tensors of tens of MB at every step (logits
+// over the vocabulary, GRU activations). glibc serves those with mmap and
+// returns them with munmap, so every step paid page faults again: a third of
+// training CPU time was system time. Keeping freed memory in the heap instead
+// raised GRU training on Multi30k from 1660 to 2634 target tokens/s.
+void keep_freed_memory() {
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 256 << 20);
+}
+
+}  // namespace
+
 int run_main(const std::function<int()>& body) {
+  keep_freed_memory();
   // Logs are diagnostics: stderr. Results go to stdout.
   auto logger = spdlog::stderr_color_mt("nmt");
   logger->set_pattern("[%Y-%m-%d %H:%M:%S] [%^%l%$] %v");

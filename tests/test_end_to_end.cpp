@@ -14,7 +14,7 @@ using nmt::test::tool;
 
 namespace {
 
-constexpr int kSteps = 250;
+constexpr int kSteps = 350;
 
 std::string config_text(const std::string& dir) {
   return "data:\n  train: " + dir + "/train\n  valid: " + dir + "/valid\n  test: " + dir +
@@ -22,7 +22,7 @@ std::string config_text(const std::string& dir) {
          "tokenizer:\n  prefix: " + dir + "/spm\n  vocab_size: 320\n"
          "model:\n  embedding_dim: 128\n  hidden_dim: 256\n  dropout: 0.1\n"
          "training:\n  model_dir: " + dir + "/model\n  learning_rate: 0.002\n  batch_tokens: 3000\n"
-         "  max_steps: " + std::to_string(kSteps) + "\n  validate_every: 125\n  log_every: 50\n";
+         "  max_steps: " + std::to_string(kSteps) + "\n  validate_every: 175\n  log_every: 50\n";
 }
 
 double json_number(const std::string& json, const std::string& key) {
@@ -42,7 +42,7 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
   const auto trained = run(tool("nmt-train") + " --config " + config, "e2e-train");
   INFO(trained.err);
   REQUIRE(trained.status == 0);
-  CHECK_THAT(trained.err, Contains("validation step 125") && Contains("tok/s") && Contains("eta"));
+  CHECK_THAT(trained.err, Contains("validation step 175") && Contains("tok/s") && Contains("eta"));
   for (const char* f : {"config.yaml", "spm.model", "best.pt", "checkpoint.pt", "metrics.jsonl", "train.log"})
     CHECK(nmt::data::file_exists(model + "/" + f));
 
