@@ -49,10 +49,12 @@ int run_main(const std::function<int()>& body) {
 
 void setup_threads(int threads) {
   // LibTorch's intra-op pool (OpenMP) and OpenBLAS's own pthreads both want
-  // every core; on 2 cores their busy-waiting collided: a GRU training step
-  // ran at 753 target tokens/s with both pools at 2 threads and at 2189 with
-  // LibTorch at 1 thread, leaving the cores to the BLAS, where most work is.
-  // So "auto" (0) gives LibTorch one thread; the matrix products still use all cores.
+  // every core, and their busy-waiting collided on 2 cores. GRU training on
+  // the generated corpus ran at about 1600 target tokens/s with both pools at
+  // 2 threads and about 3900 with LibTorch at 1 thread; on Multi30k (hidden
+  // 256) LibTorch at 1 thread (2189) also beat OMP_WAIT_POLICY=PASSIVE (2088).
+  // So "auto" (0) gives LibTorch one thread; the matrix products, where most
+  // of the work is, still use every core through OpenBLAS.
   const int n = threads > 0 ? threads : 1;
   torch::set_num_threads(n);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
