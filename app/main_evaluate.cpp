@@ -11,6 +11,7 @@
 #include "app/runtime.h"
 #include "app/translator.h"
 #include "data/error.h"
+#include "data/parallel_corpus.h"
 #include "data/text_file.h"
 
 int main(int argc, char** argv) {
@@ -41,17 +42,13 @@ int main(int argc, char** argv) {
       nmt::apply_overrides(loaded.config, overrides);
       nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
       const auto sources = nmt::data::read_lines(src_path);
-      if (sources.size() != refs.size())
-        throw nmt::Error("line counts differ: " + src_path + " has " + std::to_string(sources.size()) +
-                         " lines, " + ref_path + " has " + std::to_string(refs.size()));
+      nmt::data::require_same_line_count(src_path, sources.size(), ref_path, refs.size());
       hyps = translator.translate(sources);
       if (!output.empty()) nmt::data::write_lines_atomically(output, hyps);
     } else {
       if (hyp_path.empty()) throw nmt::Error("give --hyp FILE, or --model DIR --src FILE");
       hyps = nmt::data::read_lines(hyp_path, LineEnds::kRaw);
-      if (hyps.size() != refs.size())
-        throw nmt::Error("line counts differ: " + hyp_path + " has " + std::to_string(hyps.size()) +
-                         " lines, " + ref_path + " has " + std::to_string(refs.size()));
+      nmt::data::require_same_line_count(hyp_path, hyps.size(), ref_path, refs.size());
     }
     const auto bleu = nmt::corpus_bleu(hyps, refs);
     const double chrf = nmt::corpus_chrf(hyps, refs);

@@ -7,13 +7,17 @@
 
 namespace nmt::data {
 
+void require_same_line_count(const std::string& a_path, std::size_t a_lines, const std::string& b_path,
+                             std::size_t b_lines) {
+  if (a_lines != b_lines)
+    throw Error("parallel files differ in length: " + a_path + " has " + std::to_string(a_lines) +
+                " lines, " + b_path + " has " + std::to_string(b_lines));
+}
+
 std::vector<SentencePair> read_parallel(const std::string& src_path, const std::string& tgt_path) {
   auto src = read_lines(src_path);
   auto tgt = read_lines(tgt_path);
-  if (src.size() != tgt.size())
-    throw Error("parallel files differ in length: " + src_path + " has " +
-                std::to_string(src.size()) + " lines, " + tgt_path + " has " +
-                std::to_string(tgt.size()));
+  require_same_line_count(src_path, src.size(), tgt_path, tgt.size());
   std::vector<SentencePair> pairs(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) pairs[i] = {std::move(src[i]), std::move(tgt[i])};
   return pairs;

@@ -10,6 +10,10 @@ struct SentencePair {
   std::string tgt;
 };
 
+// Aligned files must have as many lines: otherwise an error naming both files and counts.
+void require_same_line_count(const std::string& a_path, std::size_t a_lines, const std::string& b_path,
+                             std::size_t b_lines);
+
 // Reads two aligned files; different line counts are an error naming both.
 std::vector<SentencePair> read_parallel(const std::string& src_path, const std::string& tgt_path);
 
