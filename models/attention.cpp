@@ -1,5 +1,7 @@
 #include "models/attention.h"
 
+#include "models/dropout.h"
+
 #include <cmath>
 #include <limits>
 
@@ -24,11 +26,13 @@ torch::Tensor masked_softmax_by_length(const torch::Tensor& scores, const torch:
 }
 
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
-                                             const torch::Tensor& values, const torch::Tensor& key_mask) {
+                                             const torch::Tensor& values, const torch::Tensor& key_mask,
+                                             double dropout, bool training) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
-  const auto scores = torch::matmul(queries, keys.transpose(-2, -1)) * scale;
-  auto weights = masked_softmax(scores, key_mask);
-  return {torch::matmul(weights, values), weights};
+  const auto scores = torch::matmul(queries * scale, keys.transpose(-2, -1));
+  auto weights = key_mask.defined() ? masked_softmax(scores, key_mask) : scores.softmax(-1);
+  const auto mixing = models::fast_dropout(weights, dropout, training);
+  return {torch::matmul(mixing, values), weights};
 }
 
 AdditiveAttentionImpl::AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim, int64_t hidden_dim)

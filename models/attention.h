@@ -24,9 +24,12 @@ torch::Tensor masked_softmax_by_length(const torch::Tensor& scores, const torch:
 torch::Tensor length_mask(const torch::Tensor& lengths, int64_t max_length);
 
 // Scaled dot-product attention: softmax(q k^T / sqrt(d)) v. Leading dims are
-// batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K].
+// batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K]
+// (undefined: every key is valid). With `dropout` > 0 in training, the weights that mix the values are dropped
+// out; the returned weights are the undropped ones.
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
-                                             const torch::Tensor& values, const torch::Tensor& key_mask);
+                                             const torch::Tensor& values, const torch::Tensor& key_mask,
+                                             double dropout = 0.0, bool training = false);
 
 // Additive (Bahdanau) attention: score(q, k) = w_v . tanh(W_q q + W_k k).
 // Keys are projected once per batch (project_keys) and reused at every step.

@@ -97,7 +97,7 @@ StepOutput GruSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& 
   auto& state = static_cast<GruState&>(base);
   const auto embedded = dropout_(tgt_embed_(prev_tokens));  // [B, E]
   auto s = decoder_->step(embedded, state.hidden, state.memory, state.projected_keys, state.mask);
-  return {readout(s.output, s.context, embedded), s.weights};
+  return {readout(s.output, s.context, embedded), s.weights, {}};
 }
 
 }  // namespace nmt::models

@@ -29,6 +29,9 @@ class DecoderState {
 struct StepOutput {
   torch::Tensor logits;     // [B, V]
   torch::Tensor attention;  // [B, S] source attention of this step
+  // [B, layers, heads, S] for models with several attention layers and heads
+  // (the Transformer); undefined otherwise.
+  torch::Tensor layer_attention;
 };
 
 class Seq2SeqImpl : public torch::nn::Module {

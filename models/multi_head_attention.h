@@ -1,0 +1,45 @@
+#pragma once
+// Multi-head attention (Vaswani et al. 2017): project queries, keys and
+// values, split them into heads, attend with scaled dot products in every head,
+// concatenate the heads and project back. Keys and values can be projected
+// once and reused, which is what the decoder's step cache stores.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/types.h>
+
+#include "models/attention.h"
+
+namespace nmt::models {
+
+// Keys and values already projected and split: [B, heads, K, head_dim] each.
+struct ProjectedKeyValue {
+  torch::Tensor keys;
+  torch::Tensor values;
+};
+
+class MultiHeadAttentionImpl : public torch::nn::Module {
+ public:
+  MultiHeadAttentionImpl(int64_t model_dim, int64_t heads, double dropout);
+
+  // query [B, Q, D], key and value [B, K, D]; `mask` is bool, true where a
+  // query may attend a key, broadcastable to [B, heads, Q, K] (padding:
+  // [B, 1, 1, K]; causal: [1, 1, Q, K]). Returns context [B, Q, D] and the
+  // per-head weights [B, heads, Q, K].
+  AttentionOutput forward(const torch::Tensor& query, const torch::Tensor& key,
+                          const torch::Tensor& value, const torch::Tensor& mask);
+
+  ProjectedKeyValue project_key_value(const torch::Tensor& key, const torch::Tensor& value);
+  // Attention of unprojected queries over projected keys and values.
+  AttentionOutput attend(const torch::Tensor& query, const ProjectedKeyValue& kv, const torch::Tensor& mask);
+
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
+
+ private:
+  torch::Tensor split_heads(const torch::Tensor& x) const;  // [B, T, D] -> [B, h, T, D/h]
+
+  int64_t heads_, head_dim_;
+  double dropout_;
+};
+TORCH_MODULE(MultiHeadAttention);
+
+}  // namespace nmt::models

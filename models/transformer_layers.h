@@ -1,0 +1,91 @@
+#pragma once
+// The Transformer's encoder and decoder layers: attention and a position-wise
+// feed-forward network, each wrapped in dropout, a residual connection and
+// layer normalization, either after the residual sum (post-norm, the original
+// paper) or before the sublayer (pre-norm, more stable for deep stacks).
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+#include <torch/types.h>
+
+#include <functional>
+
+#include "models/dropout.h"
+#include "models/multi_head_attention.h"
+
+namespace nmt::models {
+
+// Linear(D, F) -> ReLU -> Linear(F, D). Dropout is applied to its output by
+// the residual connection, as in the paper (no inner "activation dropout",
+// fairseq's default too).
+class FeedForwardImpl : public torch::nn::Module {
+ public:
+  FeedForwardImpl(int64_t model_dim, int64_t ff_dim);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Linear inner_{nullptr}, outer_{nullptr};
+};
+TORCH_MODULE(FeedForward);
+
+// Residual + layer norm around one sublayer.
+class SublayerConnection {
+ public:
+  SublayerConnection(torch::nn::LayerNorm norm, Dropout dropout, bool pre_norm)
+      : norm_(std::move(norm)), dropout_(std::move(dropout)), pre_norm_(pre_norm) {}
+  torch::Tensor operator()(const torch::Tensor& x,
+                           const std::function<torch::Tensor(const torch::Tensor&)>& sublayer);
+
+ private:
+  torch::nn::LayerNorm norm_;
+  Dropout dropout_;
+  bool pre_norm_;
+};
+
+class TransformerEncoderLayerImpl : public torch::nn::Module {
+ public:
+  TransformerEncoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim, double dropout, bool pre_norm);
+  // x [B, S, D]; mask [B, 1, 1, S], true at real tokens.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+
+ private:
+  MultiHeadAttention self_attention_{nullptr};
+  FeedForward feed_forward_{nullptr};
+  torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr};
+  Dropout dropout_{nullptr};
+  bool pre_norm_;
+};
+TORCH_MODULE(TransformerEncoderLayer);
+
+struct DecoderLayerOutput {
+  torch::Tensor output;         // [B, T, D]
+  torch::Tensor cross_weights;  // [B, heads, T, S]
+};
+
+class TransformerDecoderLayerImpl : public torch::nn::Module {
+ public:
+  TransformerDecoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim, double dropout, bool pre_norm);
+
+  // x [B, T, D]: the new target positions. `self_cache` holds the keys and
+  // values of the positions before them (undefined at first) and is extended
+  // with x's, so step-by-step decoding attends to the whole prefix in O(t).
+  // `self_mask` (causal, [1, 1, T, T_all]) may be undefined when T == 1.
+  // `memory` is the encoder output projected by project_memory().
+  DecoderLayerOutput forward(const torch::Tensor& x, ProjectedKeyValue& self_cache,
+                             const torch::Tensor& self_mask, const ProjectedKeyValue& memory,
+                             const torch::Tensor& memory_mask);
+
+  ProjectedKeyValue project_memory(const torch::Tensor& memory) {
+    return cross_attention_->project_key_value(memory, memory);
+  }
+
+ private:
+  MultiHeadAttention self_attention_{nullptr}, cross_attention_{nullptr};
+  FeedForward feed_forward_{nullptr};
+  torch::nn::LayerNorm norm1_{nullptr}, norm2_{nullptr}, norm3_{nullptr};
+  Dropout dropout_{nullptr};
+  bool pre_norm_;
+};
+TORCH_MODULE(TransformerDecoderLayer);
+
+}  // namespace nmt::models

@@ -1,0 +1,126 @@
+#include "models/transformer_seq2seq.h"
+
+#include <torch/nn/functional/linear.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "data/tokenizer.h"
+
+namespace nmt::models {
+namespace {
+
+struct TransformerState : DecoderState {
+  std::vector<ProjectedKeyValue> self_cache;  // per layer: [B, heads, t, head_dim]
+  std::vector<ProjectedKeyValue> memory;      // per layer: projected encoder output
+  torch::Tensor memory_mask;                  // [B, 1, 1, S]
+  int64_t position = 0;
+
+  void select(const torch::Tensor& indices) override {
+    auto pick = [&](ProjectedKeyValue& kv) {
+      if (!kv.keys.defined()) return;
+      kv.keys = kv.keys.index_select(0, indices);
+      kv.values = kv.values.index_select(0, indices);
+    };
+    for (auto& kv : self_cache) pick(kv);
+    for (auto& kv : memory) pick(kv);
+    memory_mask = memory_mask.index_select(0, indices);
+  }
+};
+
+}  // namespace
+
+TransformerSeq2SeqImpl::TransformerSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t tgt_vocab,
+                                               bool share_embeddings)
+    : model_dim_(c.embedding_dim), pre_norm_(c.pre_norm), positions_(c.embedding_dim) {
+  const int64_t D = model_dim_;
+  auto embedding = [&](int64_t vocab) {
+    torch::nn::Embedding e(torch::nn::EmbeddingOptions(vocab, D).padding_idx(data::kPadId));
+    // N(0, 1/sqrt(D)): scaled by sqrt(D) on input the embeddings have unit
+    // variance, and tied output logits start near unit variance too.
+    torch::NoGradGuard no_grad;
+    e->weight.normal_(0, 1.0 / std::sqrt(static_cast<double>(D)));
+    e->weight[data::kPadId].zero_();
+    return e;
+  };
+  src_embed_ = register_module("src_embed", embedding(src_vocab));
+  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", embedding(tgt_vocab));
+  for (int i = 0; i < c.encoder_layers; ++i)
+    encoder_layers_.push_back(register_module(
+        "encoder" + std::to_string(i), TransformerEncoderLayer(D, c.heads, c.ff_dim, c.dropout, c.pre_norm)));
+  for (int i = 0; i < c.decoder_layers; ++i)
+    decoder_layers_.push_back(register_module(
+        "decoder" + std::to_string(i), TransformerDecoderLayer(D, c.heads, c.ff_dim, c.dropout, c.pre_norm)));
+  if (pre_norm_) {
+    encoder_norm_ = register_module("encoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({D})));
+    decoder_norm_ = register_module("decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({D})));
+  }
+  output_weight_ = c.tie_embeddings
+                       ? tgt_embed_->weight
+                       : register_parameter("output_weight",
+                                            torch::randn({tgt_vocab, D}) / std::sqrt(static_cast<double>(D)));
+  output_bias_ = register_parameter("output_bias", torch::zeros({tgt_vocab}));
+  dropout_ = register_module("dropout", Dropout(c.dropout));
+}
+
+torch::Tensor TransformerSeq2SeqImpl::embed(torch::nn::Embedding& table, const torch::Tensor& tokens,
+                                            int64_t offset) {
+  const auto scaled = table(tokens) * std::sqrt(static_cast<double>(model_dim_));
+  return dropout_(positions_.add(scaled, offset));
+}
+
+torch::Tensor TransformerSeq2SeqImpl::output_logits(const torch::Tensor& hidden) {
+  const auto h = pre_norm_ ? decoder_norm_(hidden) : hidden;
+  return torch::nn::functional::linear(h, output_weight_, output_bias_);
+}
+
+EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor&) {
+  EncoderMemory memory;
+  memory.mask = src.ne(data::kPadId);  // [B, S]
+  const auto attention_mask = memory.mask.unsqueeze(1).unsqueeze(1);
+  auto x = embed(src_embed_, src, 0);
+  for (auto& layer : encoder_layers_) x = layer(x, attention_mask);
+  memory.states = pre_norm_ ? encoder_norm_(x) : x;
+  return memory;
+}
+
+std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory& memory) {
+  auto state = std::make_unique<TransformerState>();
+  state->self_cache.resize(decoder_layers_.size());
+  for (auto& layer : decoder_layers_) state->memory.push_back(layer->project_memory(memory.states));
+  state->memory_mask = memory.mask.unsqueeze(1).unsqueeze(1);
+  return state;
+}
+
+torch::Tensor TransformerSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                              const torch::Tensor& tgt_in) {
+  auto state_ptr = start(encode(src, src_lengths));
+  auto& state = static_cast<TransformerState&>(*state_ptr);
+  const int64_t T = tgt_in.size(1);
+  // Position t sees positions <= t. Target padding sits after the real tokens,
+  // so the causal mask keeps it away from every real position too.
+  const auto causal = torch::ones({T, T}, src.options().dtype(torch::kBool)).tril().view({1, 1, T, T});
+  auto x = embed(tgt_embed_, tgt_in, 0);
+  for (std::size_t l = 0; l < decoder_layers_.size(); ++l)
+    x = decoder_layers_[l](x, state.self_cache[l], causal, state.memory[l], state.memory_mask).output;
+  return output_logits(x);
+}
+
+StepOutput TransformerSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& base) {
+  auto& state = static_cast<TransformerState&>(base);
+  auto x = embed(tgt_embed_, prev_tokens.unsqueeze(1), state.position++);  // [B, 1, D]
+  std::vector<torch::Tensor> cross;
+  for (std::size_t l = 0; l < decoder_layers_.size(); ++l) {
+    // One new query over the cached prefix: no mask needed.
+    auto out = decoder_layers_[l](x, state.self_cache[l], torch::Tensor(), state.memory[l], state.memory_mask);
+    x = out.output;
+    cross.push_back(out.cross_weights.squeeze(2));  // [B, heads, S]
+  }
+  StepOutput result;
+  result.logits = output_logits(x).squeeze(1);
+  result.layer_attention = torch::stack(cross, 1);  // [B, layers, heads, S]
+  result.attention = cross.back().mean(1);
+  return result;
+}
+
+}  // namespace nmt::models
