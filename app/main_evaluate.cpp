@@ -19,12 +19,14 @@ int main(int argc, char** argv) {
   std::string hyp_path, ref_path, model_dir, src_path, output, device = "auto";
   std::vector<std::string> overrides;
   bool json = false;
-  int threads = 0;
+  int threads = 0, beam = 0;
   cli.add_option("--ref", ref_path, "reference translations, one per line")->required();
   cli.add_option("--hyp", hyp_path, "system translations, one per line");
   cli.add_option("--model", model_dir, "model directory: translate --src first");
   cli.add_option("--src", src_path, "source sentences to translate with --model");
   cli.add_option("--output", output, "with --model: also write the translations here");
+  cli.add_option("--beam", beam, "with --model: beam size (1 = greedy; default: the model's decoding.beam_size)")
+      ->check(CLI::Range(1, 1000));
   cli.add_option("--set", overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", device, "auto | cpu | cuda");
   cli.add_option("--threads", threads, "LibTorch intra-op threads (0 = auto: 1, BLAS uses all cores)");
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
       nmt::setup_threads(threads);
       auto loaded = nmt::load_model_dir(model_dir, device);
       nmt::apply_overrides(loaded.config, overrides);
+      if (beam > 0) loaded.config.decoding.beam_size = beam;
       nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
       const auto sources = nmt::data::read_lines(src_path);
       nmt::data::require_same_line_count(src_path, sources.size(), ref_path, refs.size());

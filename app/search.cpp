@@ -2,9 +2,27 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
 #include "data/tokenizer.h"
 
 namespace nmt {
+
+std::vector<int64_t> max_output_lengths(const torch::Tensor& src_lengths, const SearchLimits& limits) {
+  const auto lengths = src_lengths.to(torch::kCPU).to(torch::kInt64);
+  std::vector<int64_t> out(lengths.size(0));
+  for (int64_t i = 0; i < lengths.size(0); ++i) {
+    const auto source_tokens = lengths[i].item<int64_t>() - 1;  // without EOS
+    out[i] = static_cast<int64_t>(limits.max_length_a * source_tokens) + limits.max_length_b;
+  }
+  return out;
+}
+
+double length_penalty(int64_t length, double alpha) {
+  return alpha == 0 ? 1.0 : std::pow((5.0 + static_cast<double>(length)) / 6.0, alpha);
+}
 
 std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::Tensor& src,
                                       const torch::Tensor& src_lengths, const SearchLimits& limits,
@@ -13,15 +31,9 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
   const int64_t batch = src.size(0);
   auto state = model.start(model.encode(src, src_lengths));
   std::vector<Hypothesis> hyps(batch);
-  std::vector<std::vector<torch::Tensor>> attention(batch);
-  std::vector<int64_t> max_len(batch);
-  const auto lengths = src_lengths.to(torch::kCPU);
-  int64_t longest = 0;
-  for (int64_t i = 0; i < batch; ++i) {
-    const auto source_tokens = lengths[i].item<int64_t>() - 1;  // without EOS
-    max_len[i] = static_cast<int64_t>(limits.max_length_a * source_tokens) + limits.max_length_b;
-    longest = std::max(longest, max_len[i]);
-  }
+  std::vector<std::vector<torch::Tensor>> attention(batch), layer_attention(batch);
+  const auto max_len = max_output_lengths(src_lengths, limits);
+  const int64_t longest = *std::max_element(max_len.begin(), max_len.end());
 
   std::vector<int64_t> active(batch);  // row r of the state is sentence active[r]
   std::iota(active.begin(), active.end(), 0);
@@ -37,14 +49,17 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
     const auto lp_at = lp_cpu.accessor<double, 1>();
     const auto eos_at = eos_cpu.accessor<double, 1>();
     const auto attn_cpu = keep_attention ? out.attention.to(torch::kCPU) : torch::Tensor();
+    const auto layer_cpu =
+        keep_attention && out.layer_attention.defined() ? out.layer_attention.to(torch::kCPU) : torch::Tensor();
     std::vector<int64_t> keep_rows, still_active;
     for (std::size_t r = 0; r < active.size(); ++r) {
       const int64_t i = active[r];
       int64_t token = best_at[r];
       double lp = lp_at[r];
       if (t == max_len[i] && token != data::kEosId) token = data::kEosId, lp = eos_at[r];
-      hyps[i].score += lp;
+      hyps[i].log_prob += lp;
       if (keep_attention) attention[i].push_back(attn_cpu[r]);
+      if (layer_cpu.defined()) layer_attention[i].push_back(layer_cpu[r]);
       if (token == data::kEosId) continue;
       hyps[i].tokens.push_back(token);
       keep_rows.push_back(static_cast<int64_t>(r));
@@ -58,8 +73,11 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
     active.swap(still_active);
     prev = best;
   }
-  if (keep_attention)
-    for (int64_t i = 0; i < batch; ++i) hyps[i].attention = torch::stack(attention[i]);
+  for (int64_t i = 0; i < batch; ++i) {
+    hyps[i].score = hyps[i].log_prob;
+    if (keep_attention) hyps[i].attention = torch::stack(attention[i]);
+    if (!layer_attention[i].empty()) hyps[i].layer_attention = torch::stack(layer_attention[i]);
+  }
   return hyps;
 }
 

@@ -161,7 +161,11 @@ class Trainer {
       spdlog::info("resumed from {}: step {}, epoch {}, batch {}", dir_.checkpoint(), state_.step,
                    state_.epoch, state_.batch_in_epoch);
     }
-    translator_ = std::make_unique<Translator>(model_, prepared_.tokenizers, config_.decoding, device_);
+    // Validation BLEU is greedy: it tracks progress and picks the best
+    // weights at a fraction of a beam's cost.
+    auto validation_decoding = config_.decoding;
+    validation_decoding.beam_size = 1;
+    translator_ = std::make_unique<Translator>(model_, prepared_.tokenizers, validation_decoding, device_);
     std::signal(SIGINT, on_interrupt);
   }
 

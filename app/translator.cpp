@@ -2,36 +2,85 @@
 
 #include <torch/torch.h>
 
+#include "app/beam_search.h"
 #include "data/batching.h"
 
 namespace nmt {
+namespace {
+
+// Switches the model to inference for the scope, and back.
+class EvalMode {
+ public:
+  explicit EvalMode(models::Seq2SeqImpl& model) : model_(model), was_training_(model.is_training()) {
+    model_.eval();
+  }
+  ~EvalMode() { model_.train(was_training_); }
+
+ private:
+  models::Seq2SeqImpl& model_;
+  bool was_training_;
+};
+
+std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
+  const auto m = matrix.to(torch::kFloat32).contiguous();
+  std::vector<std::vector<float>> rows;
+  for (int64_t r = 0; r < m.size(0); ++r) rows.emplace_back(m[r].data_ptr<float>(), m[r].data_ptr<float>() + m.size(1));
+  return rows;
+}
+
+}  // namespace
 
 Translator::Translator(models::Seq2Seq model, Tokenizers tokenizers, DecodingConfig decoding,
                        std::string device)
     : model_(std::move(model)), tokenizers_(std::move(tokenizers)), decoding_(decoding),
       device_(std::move(device)) {}
 
-std::vector<std::string> Translator::translate(const std::vector<std::string>& sources) const {
+std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                                        int n_best, bool keep_attention) const {
+  const SearchLimits limits{decoding_.max_length_a, decoding_.max_length_b};
+  if (decoding_.beam_size == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
+    std::vector<std::vector<Hypothesis>> out;
+    for (auto& h : greedy_search(*model_, src, src_lengths, limits, keep_attention)) out.push_back({std::move(h)});
+    return out;
+  }
+  BeamOptions options;
+  options.beam_size = decoding_.beam_size;
+  options.n_best = n_best;
+  options.alpha = decoding_.length_penalty;
+  options.limits = limits;
+  options.keep_attention = keep_attention;
+  return beam_search(*model_, src, src_lengths, options);
+}
+
+std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const std::vector<std::string>& sources,
+                                                                         int n) const {
   std::vector<data::TokenizedPair> pairs;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     auto ids = tokenizers_.src->encode(sources[i]);
     if (!ids.empty()) pairs.push_back({std::move(ids), {}, static_cast<int64_t>(i)});
   }
-  std::vector<std::string> out(sources.size());
-  const bool was_training = model_->is_training();
-  model_->eval();
+  std::vector<std::vector<ScoredTranslation>> out(sources.size());
+  EvalMode eval(*model_);
   const data::BatchLimits limits{1 << 30, decoding_.batch_size};
-  const SearchLimits search{decoding_.max_length_a, decoding_.max_length_b};
   const torch::Device device(device_);
   for (const auto& members : data::plan_batches(pairs, limits, 0, /*shuffle=*/false)) {
     const auto batch = data::make_batch(pairs, members).to(device);
-    const auto hyps = greedy_search(*model_, batch.src, batch.src_lengths, search);
-    for (std::size_t r = 0; r < hyps.size(); ++r) {
-      std::vector<int> ids(hyps[r].tokens.begin(), hyps[r].tokens.end());
-      out[batch.indices[r]] = tokenizers_.tgt->decode(ids);
-    }
+    const auto hyps = search(batch.src, batch.src_lengths, n, false);
+    for (std::size_t r = 0; r < hyps.size(); ++r)
+      for (const auto& h : hyps[r]) {
+        std::vector<int> ids(h.tokens.begin(), h.tokens.end());
+        out[batch.indices[r]].push_back({tokenizers_.tgt->decode(ids), h.score, h.log_prob});
+      }
   }
-  model_->train(was_training);
+  // An empty source translates to one empty translation.
+  for (auto& o : out)
+    if (o.empty()) o.push_back({});
+  return out;
+}
+
+std::vector<std::string> Translator::translate(const std::vector<std::string>& sources) const {
+  std::vector<std::string> out;
+  for (auto& best : translate_n_best(sources, 1)) out.push_back(std::move(best.front().text));
   return out;
 }
 
@@ -39,23 +88,22 @@ std::string Translator::translate_with_attention(const std::string& source, Atte
   auto ids = tokenizers_.src->encode(source);
   map = {};
   if (ids.empty()) return "";
-  const bool was_training = model_->is_training();
-  model_->eval();
+  EvalMode eval(*model_);
   std::vector<data::TokenizedPair> pairs = {{ids, {}, 0}};
   const auto batch = data::make_batch(pairs, {0}).to(torch::Device(device_));
-  const auto hyp = greedy_search(*model_, batch.src, batch.src_lengths,
-                                 {decoding_.max_length_a, decoding_.max_length_b}, true)
-                       .front();
-  model_->train(was_training);
+  const auto hyp = search(batch.src, batch.src_lengths, 1, true).front().front();
   std::vector<int> out(hyp.tokens.begin(), hyp.tokens.end());
   map.source_pieces = tokenizers_.src->pieces(ids);
   map.source_pieces.push_back("</s>");
   map.target_pieces = tokenizers_.tgt->pieces(out);
   map.target_pieces.push_back("</s>");
-  const auto weights = hyp.attention.to(torch::kFloat32).contiguous();
-  for (int64_t t = 0; t < weights.size(0); ++t) {
-    const auto row = weights[t];
-    map.weights.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.size(0));
+  map.weights = rows_of(hyp.attention);
+  if (hyp.layer_attention.defined()) {  // [T, layers, heads, S]
+    for (int64_t l = 0; l < hyp.layer_attention.size(1); ++l) {
+      map.layer_head_weights.emplace_back();
+      for (int64_t h = 0; h < hyp.layer_attention.size(2); ++h)
+        map.layer_head_weights.back().push_back(rows_of(hyp.layer_attention.select(1, l).select(1, h)));
+    }
   }
   return tokenizers_.tgt->decode(out);
 }

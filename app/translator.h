@@ -1,6 +1,7 @@
 #pragma once
-// Text in, text out: tokenizes, batches by length, searches, detokenizes and
-// restores the input order. Empty input lines give empty output lines.
+// Text in, text out: tokenizes, batches by length, searches (greedy for beam
+// size 1, else beam search), detokenizes and restores the input order. Empty
+// input lines give empty output lines.
 #include <string>
 #include <vector>
 
@@ -14,7 +15,16 @@ namespace nmt {
 struct AttentionMap {
   std::vector<std::string> source_pieces;  // with the final </s>
   std::vector<std::string> target_pieces;  // with the final </s>
-  std::vector<std::vector<float>> weights; // [target][source]
+  std::vector<std::vector<float>> weights; // [target][source]: what the model reports (Transformer:
+                                           // last layer, averaged over heads)
+  // [layer][head][target][source], for models with several layers and heads.
+  std::vector<std::vector<std::vector<std::vector<float>>>> layer_head_weights;
+};
+
+struct ScoredTranslation {
+  std::string text;
+  double score = 0;     // log_prob with the length penalty applied (see Hypothesis)
+  double log_prob = 0;  // sum of token log-probabilities, EOS included
 };
 
 class Translator {
@@ -22,9 +32,16 @@ class Translator {
   Translator(models::Seq2Seq model, Tokenizers tokenizers, DecodingConfig decoding, std::string device);
 
   std::vector<std::string> translate(const std::vector<std::string>& sources) const;
+  // The n best translations of each source, best first (n <= beam size).
+  std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources,
+                                                               int n) const;
   std::string translate_with_attention(const std::string& source, AttentionMap& attention) const;
 
  private:
+  // Search for one batch of token sequences: n hypotheses each, best first.
+  std::vector<std::vector<Hypothesis>> search(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                              int n_best, bool keep_attention) const;
+
   models::Seq2Seq model_;
   Tokenizers tokenizers_;
   DecodingConfig decoding_;
