@@ -15,6 +15,9 @@ using nmt::test::tool;
 namespace {
 
 constexpr int kSteps = 350;
+// What a tiny Transformer reaches in 300 steps on the generated corpus is
+// measured; this bar sits well below it and far above chance (~0).
+constexpr double kTransformerBleu = 30.0;
 
 std::string config_text(const std::string& dir) {
   return "data:\n  train: " + dir + "/train\n  valid: " + dir + "/valid\n  test: " + dir +
@@ -59,6 +62,41 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
     // Scoring the written hypotheses gives the same BLEU.
     const auto again = run(tool("nmt-evaluate") + " --hyp " + dir + "/hyp.en --ref " + dir + "/test.en --json", "e2e-eval2");
     CHECK(json_number(again.out, "bleu") == Approx(bleu));
+  }
+
+  {  // beam search: the default here is greedy; --beam 5 scores at least as well on this easy task
+    const auto beam = run(tool("nmt-evaluate") + " --model " + model + " --beam 5 --src " + dir + "/test.de --ref " +
+                              dir + "/test.en --json",
+                          "e2e-eval-beam");
+    INFO(beam.err);
+    REQUIRE(beam.status == 0);
+    CHECK(json_number(beam.out, "bleu") > 60.0);
+  }
+
+  {  // n-best lists: index ||| translation ||| score ||| log-probability, best first
+    const auto r = run(tool("nmt-translate") + " --model " + model + " --beam 4 --n-best 3 " +
+                           "'Wir haben drei Bücher gekauft .' 'Die Kinder fahren nach Wien .'",
+                       "e2e-nbest");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const auto lines = nmt::data::read_lines(dir + "/../commands/e2e-nbest.out");
+    REQUIRE(lines.size() == 6);
+    const std::regex entry(R"((\d+) \|\|\| (.*) \|\|\| (-?[0-9.e+-]+) \|\|\| (-?[0-9.e+-]+))");
+    double previous = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::smatch m;
+      REQUIRE(std::regex_match(lines[i], m, entry));
+      CHECK(std::stoi(m[1]) == static_cast<int>(i / 3));
+      const double score = std::stod(m[3]), log_prob = std::stod(m[4]);
+      CHECK(score <= 0);
+      CHECK(log_prob <= score);  // the length penalty (alpha 1) divides by >= 1
+      if (i % 3) CHECK(score <= previous);
+      previous = score;
+    }
+    CHECK_THAT(lines[0], Contains("books"));
+    const auto too_many = run(tool("nmt-translate") + " --model " + model + " --n-best 3 'Wir fahren .'", "e2e-nbest-bad");
+    CHECK(too_many.status != 0);
+    CHECK_THAT(too_many.err, Contains("--n-best 3 needs a beam"));
   }
 
   {  // standard input: one line out per line in, empty stays empty
@@ -109,6 +147,52 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
     CHECK_THAT(interrupted.err, Contains("training stopped: interrupted"));
     CHECK_THAT(nmt::data::read_lines(model + "/metrics.jsonl").back(), !Contains("\"step\": " + std::to_string(kSteps + 20) + ","));
   }
+}
+
+TEST_CASE("a Transformer trains through the same tools and draws attention per layer and head", "[e2e]") {
+  const auto dir = nmt::test::scratch_dir("e2e-transformer").string();
+  const auto config = dir + "/config.yaml";
+  nmt::test::write_file(
+      config, "data:\n  train: " + dir + "/train\n  valid: " + dir + "/valid\n  test: " + dir +
+                  "/test\n  generate: true\n  generate_train: 20000\n  generate_valid: 200\n  generate_test: 200\n"
+                  "tokenizer:\n  prefix: " + dir + "/spm\n  vocab_size: 320\n"
+                  "model:\n  type: transformer\n  embedding_dim: 64\n  encoder_layers: 2\n  decoder_layers: 2\n"
+                  "  heads: 4\n  ff_dim: 256\n  dropout: 0.1\n"
+                  "training:\n  model_dir: " + dir + "/model\n  learning_rate: 0.002\n  scheduler: noam\n"
+                  "  warmup_steps: 100\n  adam_beta2: 0.98\n  batch_tokens: 3000\n  max_steps: 300\n"
+                  "  validate_every: 150\n  log_every: 50\n"
+                  "decoding:\n  beam_size: 3\n");
+  const auto model = dir + "/model";
+  const auto trained = run(tool("nmt-train") + " --config " + config, "tf-train");
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  // It learns: validation perplexity falls and the translations score far above chance.
+  const auto metrics = nmt::data::read_lines(model + "/metrics.jsonl");
+  REQUIRE(metrics.size() >= 2);
+  std::smatch first, last;
+  const std::regex ppl("\"ppl\": ([0-9.eE+-]+)");
+  REQUIRE(std::regex_search(metrics.front(), first, ppl));
+  REQUIRE(std::regex_search(metrics.back(), last, ppl));
+  CHECK(std::stod(last[1]) < std::stod(first[1]));
+  const auto scored = run(tool("nmt-evaluate") + " --model " + model + " --src " + dir + "/test.de --ref " + dir +
+                              "/test.en --json",
+                          "tf-eval");
+  INFO(scored.err);
+  REQUIRE(scored.status == 0);
+  CHECK(json_number(scored.out, "bleu") > kTransformerBleu);
+
+  const auto svg = dir + "/attention.svg";
+  const auto r = run(tool("nmt-translate") + " --model " + model + " --attention " + svg +
+                         " --attention-heads 'Wir haben zwei Bücher gekauft .'",
+                     "tf-svg");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(nmt::test::read_file(svg), Contains("<svg") && Contains("Bücher"));
+  for (int layer : {1, 2})
+    for (int head : {1, 2, 3, 4})
+      CHECK(nmt::data::file_exists(dir + "/attention-layer" + std::to_string(layer) + "-head" +
+                                   std::to_string(head) + ".svg"));
+  CHECK_FALSE(nmt::data::file_exists(dir + "/attention-layer3-head1.svg"));
 }
 
 TEST_CASE("nmt-evaluate prints sacreBLEU's two lines", "[cli]") {
