@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       throw nmt::Error("--n-best " + std::to_string(n_best) + " needs a beam of at least that size (beam " +
                        std::to_string(loaded.config.decoding.beam_size) + "); add --beam " +
                        std::to_string(n_best));
+    nmt::log_decoding(loaded.config.decoding);
     nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
 
     std::ofstream file_out;

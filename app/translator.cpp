@@ -1,5 +1,6 @@
 #include "app/translator.h"
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "app/beam_search.h"
@@ -29,6 +30,14 @@ std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
 }
 
 }  // namespace
+
+void log_decoding(const DecodingConfig& d) {
+  if (d.beam_size == 1)
+    spdlog::info("decoding: greedy, max length {} * source + {}", d.max_length_a, d.max_length_b);
+  else
+    spdlog::info("decoding: beam {}, length penalty alpha {}, max length {} * source + {}", d.beam_size,
+                 d.length_penalty, d.max_length_a, d.max_length_b);
+}
 
 Translator::Translator(models::Seq2Seq model, Tokenizers tokenizers, DecodingConfig decoding,
                        std::string device)

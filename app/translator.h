@@ -27,6 +27,9 @@ struct ScoredTranslation {
   double log_prob = 0;  // sum of token log-probabilities, EOS included
 };
 
+// One line on stderr saying how translations will be searched.
+void log_decoding(const DecodingConfig& decoding);
+
 class Translator {
  public:
   Translator(models::Seq2Seq model, Tokenizers tokenizers, DecodingConfig decoding, std::string device);
