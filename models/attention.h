@@ -25,8 +25,8 @@ torch::Tensor length_mask(const torch::Tensor& lengths, int64_t max_length);
 
 // Scaled dot-product attention: softmax(q k^T / sqrt(d)) v. Leading dims are
 // batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K]
-// (undefined: every key is valid). With `dropout` > 0 in training, the weights that mix the values are dropped
-// out; the returned weights are the undropped ones.
+// (undefined: every key is valid). With `dropout` > 0 in training, the
+// weights that mix the values are dropped out; the returned weights are not.
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout = 0.0, bool training = false);
