@@ -41,10 +41,7 @@ int main(int argc, char** argv) {
         throw nmt::Error("--model needs --src (and no --hyp)");
       nmt::setup_threads(threads);
       auto loaded = nmt::load_model_dir(model_dir, device);
-      for (const auto& o : overrides)
-        if (o.rfind("decoding.", 0) != 0) throw nmt::Error("--set " + o + ": only decoding.* can be set here");
-      nmt::apply_overrides(loaded.config, overrides);
-      if (beam > 0) loaded.config.decoding.beam_size = beam;
+      nmt::apply_decoding_options(loaded.config, overrides, beam);
       nmt::log_decoding(loaded.config.decoding);
       nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
       const auto sources = nmt::data::read_lines(src_path);

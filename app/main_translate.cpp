@@ -42,10 +42,7 @@ int main(int argc, char** argv) {
   return nmt::run_main([&] {
     nmt::setup_threads(threads);
     auto loaded = nmt::load_model_dir(model_dir, device);
-    for (const auto& o : overrides)
-      if (o.rfind("decoding.", 0) != 0) throw nmt::Error("--set " + o + ": only decoding.* can be set here");
-    nmt::apply_overrides(loaded.config, overrides);
-    if (beam > 0) loaded.config.decoding.beam_size = beam;
+    nmt::apply_decoding_options(loaded.config, overrides, beam);
     if (n_best > loaded.config.decoding.beam_size)
       throw nmt::Error("--n-best " + std::to_string(n_best) + " needs a beam of at least that size (beam " +
                        std::to_string(loaded.config.decoding.beam_size) + "); add --beam " +

@@ -5,6 +5,7 @@
 
 #include "app/beam_search.h"
 #include "data/batching.h"
+#include "data/error.h"
 
 namespace nmt {
 namespace {
@@ -30,6 +31,13 @@ std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
 }
 
 }  // namespace
+
+void apply_decoding_options(Config& config, const std::vector<std::string>& overrides, int beam) {
+  for (const auto& o : overrides)
+    if (o.rfind("decoding.", 0) != 0) throw Error("--set " + o + ": only decoding.* can be set here");
+  apply_overrides(config, overrides);
+  if (beam > 0) config.decoding.beam_size = beam;
+}
 
 void log_decoding(const DecodingConfig& d) {
   if (d.beam_size == 1)

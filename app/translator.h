@@ -27,6 +27,11 @@ struct ScoredTranslation {
   double log_prob = 0;  // sum of token log-probabilities, EOS included
 };
 
+// Command-line decoding choices on top of a model's config: `--set
+// decoding.key=value` overrides (any other section is an error) and, when
+// beam > 0, the beam size.
+void apply_decoding_options(Config& config, const std::vector<std::string>& overrides, int beam);
+
 // One line on stderr saying how translations will be searched.
 void log_decoding(const DecodingConfig& decoding);
 

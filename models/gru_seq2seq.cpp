@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "data/tokenizer.h"
+#include "models/embedding.h"
 
 namespace nmt::models {
 namespace {
@@ -30,18 +31,9 @@ GruSeq2SeqImpl::GruSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t 
                                bool share_embeddings)
     : decoder_layers_(c.decoder_layers) {
   const int64_t E = c.embedding_dim, H = c.hidden_dim;
-  auto embedding = [&](int64_t vocab) {
-    torch::nn::Embedding e(torch::nn::EmbeddingOptions(vocab, E).padding_idx(data::kPadId));
-    // Unit-variance embeddings make tied output logits huge (a start loss far
-    // above log V); 1/sqrt(E) keeps the first logits near zero.
-    torch::NoGradGuard no_grad;
-    e->weight.normal_(0, 1.0 / std::sqrt(static_cast<double>(E)));
-    e->weight[data::kPadId].zero_();
-    return e;
-  };
   // A shared embedding is registered once, so the optimizer sees it once.
-  src_embed_ = register_module("src_embed", embedding(src_vocab));
-  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", embedding(tgt_vocab));
+  src_embed_ = register_module("src_embed", token_embedding(src_vocab, E));
+  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", token_embedding(tgt_vocab, E));
   encoder_ = register_module("encoder", GruEncoder(E, H, c.encoder_layers, c.bidirectional, c.dropout));
   bridge_ = register_module("bridge", torch::nn::Linear(encoder_->output_dim(), H));
   decoder_ = register_module("decoder",

@@ -10,6 +10,15 @@ torch::nn::LayerNorm layer_norm(int64_t dim) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}));
 }
 
+// Residual connection, dropout and layer norm around one sublayer: normalized
+// after the residual sum (post-norm) or before the sublayer (pre-norm).
+template <typename Sublayer>
+torch::Tensor residual(const torch::Tensor& x, torch::nn::LayerNorm& norm, Dropout& dropout, bool pre_norm,
+                       Sublayer&& sublayer) {
+  if (pre_norm) return x + dropout(sublayer(norm(x)));
+  return norm(x + dropout(sublayer(x)));
+}
+
 }  // namespace
 
 FeedForwardImpl::FeedForwardImpl(int64_t model_dim, int64_t ff_dim)
@@ -25,12 +34,6 @@ torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
   return outer_(torch::relu(inner_(x)));
 }
 
-torch::Tensor SublayerConnection::operator()(
-    const torch::Tensor& x, const std::function<torch::Tensor(const torch::Tensor&)>& sublayer) {
-  if (pre_norm_) return x + dropout_(sublayer(norm_(x)));
-  return norm_(x + dropout_(sublayer(x)));
-}
-
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim,
                                                          double dropout, bool pre_norm)
     : self_attention_(register_module("self_attention", MultiHeadAttention(model_dim, heads, dropout))),
@@ -41,10 +44,9 @@ TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t model_dim, int6
       pre_norm_(pre_norm) {}
 
 torch::Tensor TransformerEncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-  auto h = SublayerConnection(norm1_, dropout_, pre_norm_)(
-      x, [&](const torch::Tensor& in) { return self_attention_(in, in, in, mask).context; });
-  return SublayerConnection(norm2_, dropout_, pre_norm_)(
-      h, [&](const torch::Tensor& in) { return feed_forward_(in); });
+  auto h = residual(x, norm1_, dropout_, pre_norm_,
+                    [&](const torch::Tensor& in) { return self_attention_(in, in, in, mask).context; });
+  return residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) { return feed_forward_(in); });
 }
 
 TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim,
@@ -62,7 +64,7 @@ DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, 
                                                         const torch::Tensor& self_mask,
                                                         const ProjectedKeyValue& memory,
                                                         const torch::Tensor& memory_mask) {
-  auto h = SublayerConnection(norm1_, dropout_, pre_norm_)(x, [&](const torch::Tensor& in) {
+  auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
     auto kv = self_attention_->project_key_value(in, in);
     if (self_cache.keys.defined()) {
       kv.keys = torch::cat({self_cache.keys, kv.keys}, 2);
@@ -72,13 +74,12 @@ DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, 
     return self_attention_->attend(in, kv, self_mask).context;
   });
   torch::Tensor cross_weights;
-  h = SublayerConnection(norm2_, dropout_, pre_norm_)(h, [&](const torch::Tensor& in) {
+  h = residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
     auto out = cross_attention_->attend(in, memory, memory_mask);
     cross_weights = out.weights;
     return out.context;
   });
-  h = SublayerConnection(norm3_, dropout_, pre_norm_)(
-      h, [&](const torch::Tensor& in) { return feed_forward_(in); });
+  h = residual(h, norm3_, dropout_, pre_norm_, [&](const torch::Tensor& in) { return feed_forward_(in); });
   return {h, cross_weights};
 }
 

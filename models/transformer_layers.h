@@ -8,8 +8,6 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/types.h>
 
-#include <functional>
-
 #include "models/dropout.h"
 #include "models/multi_head_attention.h"
 
@@ -27,20 +25,6 @@ class FeedForwardImpl : public torch::nn::Module {
   torch::nn::Linear inner_{nullptr}, outer_{nullptr};
 };
 TORCH_MODULE(FeedForward);
-
-// Residual + layer norm around one sublayer.
-class SublayerConnection {
- public:
-  SublayerConnection(torch::nn::LayerNorm norm, Dropout dropout, bool pre_norm)
-      : norm_(std::move(norm)), dropout_(std::move(dropout)), pre_norm_(pre_norm) {}
-  torch::Tensor operator()(const torch::Tensor& x,
-                           const std::function<torch::Tensor(const torch::Tensor&)>& sublayer);
-
- private:
-  torch::nn::LayerNorm norm_;
-  Dropout dropout_;
-  bool pre_norm_;
-};
 
 class TransformerEncoderLayerImpl : public torch::nn::Module {
  public:

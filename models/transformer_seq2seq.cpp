@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "data/tokenizer.h"
+#include "models/embedding.h"
 
 namespace nmt::models {
 namespace {
@@ -34,17 +35,8 @@ TransformerSeq2SeqImpl::TransformerSeq2SeqImpl(const ModelConfig& c, int64_t src
                                                bool share_embeddings)
     : model_dim_(c.embedding_dim), pre_norm_(c.pre_norm), positions_(c.embedding_dim) {
   const int64_t D = model_dim_;
-  auto embedding = [&](int64_t vocab) {
-    torch::nn::Embedding e(torch::nn::EmbeddingOptions(vocab, D).padding_idx(data::kPadId));
-    // N(0, 1/sqrt(D)): scaled by sqrt(D) on input the embeddings have unit
-    // variance, and tied output logits start near unit variance too.
-    torch::NoGradGuard no_grad;
-    e->weight.normal_(0, 1.0 / std::sqrt(static_cast<double>(D)));
-    e->weight[data::kPadId].zero_();
-    return e;
-  };
-  src_embed_ = register_module("src_embed", embedding(src_vocab));
-  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", embedding(tgt_vocab));
+  src_embed_ = register_module("src_embed", token_embedding(src_vocab, D));
+  tgt_embed_ = share_embeddings ? src_embed_ : register_module("tgt_embed", token_embedding(tgt_vocab, D));
   for (int i = 0; i < c.encoder_layers; ++i)
     encoder_layers_.push_back(register_module(
         "encoder" + std::to_string(i), TransformerEncoderLayer(D, c.heads, c.ff_dim, c.dropout, c.pre_norm)));
