@@ -4,7 +4,7 @@
 #include <numeric>
 #include <random>
 
-#include "data/tokenizer.h"
+#include "data/special_ids.h"
 
 namespace nmt::data {
 namespace {
@@ -54,28 +54,49 @@ std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedP
   return batches;
 }
 
-Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members) {
-  const auto n = static_cast<std::int64_t>(members.size());
-  std::size_t src_len = 0, tgt_len = 0;
-  for (auto i : members) {
-    src_len = std::max(src_len, pairs[i].src.size() + 1);
-    tgt_len = std::max(tgt_len, pairs[i].tgt.size() + 1);
-  }
+SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& sources) {
+  const auto n = static_cast<std::int64_t>(sources.size());
+  std::size_t longest = 0;
+  for (const auto* ids : sources) longest = std::max(longest, ids->size() + 1);
   const auto opts = torch::TensorOptions().dtype(torch::kInt64);
-  Batch b;
-  b.src = torch::full({n, static_cast<std::int64_t>(src_len)}, kPadId, opts);
+  SourceBatch b;
+  b.src = torch::full({n, static_cast<std::int64_t>(longest)}, kPadId, opts);
   b.src_lengths = torch::empty({n}, opts);
-  b.tgt_in = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
-  b.tgt_out = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
   auto src = b.src.accessor<std::int64_t, 2>();
   auto lens = b.src_lengths.accessor<std::int64_t, 1>();
+  for (std::int64_t r = 0; r < n; ++r) {
+    const auto& ids = *sources[r];
+    for (std::size_t j = 0; j < ids.size(); ++j) src[r][j] = ids[j];
+    src[r][ids.size()] = kEosId;
+    lens[r] = static_cast<std::int64_t>(ids.size() + 1);
+  }
+  return b;
+}
+
+SourceBatch SourceBatch::to(const torch::Device& device) const {
+  if (device == src.device()) return *this;
+  return {src.to(device), src_lengths.to(device)};
+}
+
+Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members) {
+  const auto n = static_cast<std::int64_t>(members.size());
+  std::vector<const std::vector<int>*> sources;
+  std::size_t tgt_len = 0;
+  for (auto i : members) {
+    sources.push_back(&pairs[i].src);
+    tgt_len = std::max(tgt_len, pairs[i].tgt.size() + 1);
+  }
+  auto source = make_source_batch(sources);
+  const auto opts = torch::TensorOptions().dtype(torch::kInt64);
+  Batch b;
+  b.src = std::move(source.src);
+  b.src_lengths = std::move(source.src_lengths);
+  b.tgt_in = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
+  b.tgt_out = torch::full({n, static_cast<std::int64_t>(tgt_len)}, kPadId, opts);
   auto tin = b.tgt_in.accessor<std::int64_t, 2>();
   auto tout = b.tgt_out.accessor<std::int64_t, 2>();
   for (std::int64_t r = 0; r < n; ++r) {
     const auto& p = pairs[members[r]];
-    for (std::size_t j = 0; j < p.src.size(); ++j) src[r][j] = p.src[j];
-    src[r][p.src.size()] = kEosId;
-    lens[r] = static_cast<std::int64_t>(p.src.size() + 1);
     tin[r][0] = kBosId;
     for (std::size_t j = 0; j < p.tgt.size(); ++j) {
       tin[r][j + 1] = p.tgt[j];

@@ -37,4 +37,13 @@ struct Batch {
 
 Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members);
 
+// Source sides alone, for translation: no targets, no corpus positions.
+struct SourceBatch {
+  torch::Tensor src;          // [B, S] int64: ids + EOS, padded with kPadId
+  torch::Tensor src_lengths;  // [B] int64, EOS included
+  SourceBatch to(const torch::Device& device) const;
+};
+
+SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& sources);
+
 }  // namespace nmt::data

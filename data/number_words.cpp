@@ -1,6 +1,6 @@
 #include "data/number_words.h"
 
-#include "data/error.h"
+#include "common/error.h"
 
 namespace nmt::data {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "data/error.h"
+#include "common/error.h"
 #include "data/text_file.h"
 
 namespace nmt::data {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "data/error.h"
+#include "common/error.h"
 #include "data/sentencepiece_api.h"
 
 namespace nmt::data {

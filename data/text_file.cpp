@@ -5,16 +5,15 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 
-#include "data/error.h"
+#include "common/error.h"
+#include "data/atomic_file.h"
 #include "data/utf8.h"
 
 namespace nmt::data {
 
-std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
-  if (std::filesystem::is_directory(path)) throw Error(path + ": is a directory, not a text file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+std::vector<std::string> read_lines(std::istream& in, const std::string& name, LineEnds mode) {
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) {
@@ -24,28 +23,29 @@ std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
     }
     const auto bad = find_invalid_utf8(line);
     if (bad != std::string::npos)
-      throw Error(path + ":" + std::to_string(lines.size() + 1) + ": invalid UTF-8 at byte " +
+      throw Error(name + ":" + std::to_string(lines.size() + 1) + ": invalid UTF-8 at byte " +
                   std::to_string(bad + 1) + " of the line");
     lines.push_back(std::move(line));
   }
-  if (in.bad()) throw Error(path + ": read error");
+  if (in.bad()) throw Error(name + ": read error");
   return lines;
 }
 
+std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
+  if (std::filesystem::is_directory(path)) throw Error(path + ": is a directory, not a text file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+  return read_lines(in, path, mode);
+}
+
 void write_file_atomically(const std::string& path, const std::string& bytes) {
-  const auto target = std::filesystem::path(path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-  const std::string tmp = path + ".tmp";
-  {
+  replace_file_atomically(path, [&](const std::string& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(tmp + ": cannot write file (" + std::strerror(errno) + ")");
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) throw Error(tmp + ": write failed (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error(path + ": cannot replace file: " + ec.message());
+  });
 }
 
 void write_lines_atomically(const std::string& path, const std::vector<std::string>& lines) {

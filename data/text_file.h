@@ -1,4 +1,5 @@
 #pragma once
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,11 @@ enum class LineEnds { kClean, kRaw };
 // line for invalid UTF-8.
 std::vector<std::string> read_lines(const std::string& path, LineEnds mode = LineEnds::kClean);
 
-// Writes lines (each followed by LF) to a temporary file beside `path`, then
-// renames it over `path`, so readers never see a half-written file.
+// The same from a stream (standard input, say); `name` stands for the file in errors.
+std::vector<std::string> read_lines(std::istream& in, const std::string& name, LineEnds mode = LineEnds::kClean);
+
+// Writes lines (each followed by LF) atomically (see atomic_file.h): readers
+// never see a half-written file.
 void write_lines_atomically(const std::string& path, const std::vector<std::string>& lines);
 
 // Writes bytes atomically, as above.

@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "data/error.h"
+#include "common/error.h"
 #include "data/sentencepiece_api.h"
 #include "data/text_file.h"
 

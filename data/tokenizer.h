@@ -3,12 +3,9 @@
 #include <string>
 #include <vector>
 
-namespace nmt::data {
+#include "data/special_ids.h"
 
-constexpr int kPadId = 0;
-constexpr int kUnkId = 1;
-constexpr int kBosId = 2;
-constexpr int kEosId = 3;
+namespace nmt::data {
 
 struct TokenizerTrainOptions {
   std::string type = "unigram";  // unigram | bpe

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "data/tokenizer.h"
+#include "data/special_ids.h"
 
 namespace nmt::models {
 

@@ -1,6 +1,6 @@
 #include "models/factory.h"
 
-#include "data/error.h"
+#include "common/error.h"
 #include "models/gru_seq2seq.h"
 #include "models/transformer_seq2seq.h"
 

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "data/tokenizer.h"
+#include "data/special_ids.h"
 #include "models/embedding.h"
 
 namespace nmt::models {
@@ -46,6 +46,7 @@ GruSeq2SeqImpl::GruSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t 
 }
 
 EncoderMemory GruSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {
+  check_source(src, src_lengths);
   const auto encoded = encoder_(dropout_(src_embed_(src)), src_lengths);
   EncoderMemory memory;
   memory.states = dropout_(encoded.states);
@@ -71,6 +72,7 @@ torch::Tensor GruSeq2SeqImpl::readout(const torch::Tensor& output, const torch::
 
 torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                       const torch::Tensor& tgt_in) {
+  check_target(src, tgt_in);
   auto state_ptr = start(encode(src, src_lengths));
   auto& state = static_cast<GruState&>(*state_ptr);
   const auto embedded = dropout_(tgt_embed_(tgt_in));  // [B, T, E]
@@ -86,6 +88,7 @@ torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Ten
 }
 
 StepOutput GruSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& base) {
+  check_step_input(prev_tokens);
   auto& state = static_cast<GruState&>(base);
   const auto embedded = dropout_(tgt_embed_(prev_tokens));  // [B, E]
   auto s = decoder_->step(embedded, state.hidden, state.memory, state.projected_keys, state.mask);

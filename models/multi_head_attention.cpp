@@ -2,15 +2,13 @@
 
 #include <torch/nn/init.h>
 
-#include "data/error.h"
-
 namespace nmt::models {
 
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(int64_t model_dim, int64_t heads, double dropout)
     : heads_(heads), head_dim_(heads > 0 ? model_dim / heads : 0), dropout_(dropout) {
-  if (heads <= 0 || model_dim % heads != 0)
-    throw Error("multi-head attention: model dimension " + std::to_string(model_dim) +
-                " is not divisible by " + std::to_string(heads) + " heads");
+  // The user-facing check, naming the config keys, is build_model's.
+  TORCH_CHECK(heads > 0 && model_dim % heads == 0, "multi-head attention: model dimension ", model_dim,
+              " is not divisible by ", heads, " heads");
   q_proj = register_module("q_proj", torch::nn::Linear(model_dim, model_dim));
   k_proj = register_module("k_proj", torch::nn::Linear(model_dim, model_dim));
   v_proj = register_module("v_proj", torch::nn::Linear(model_dim, model_dim));

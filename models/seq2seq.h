@@ -2,6 +2,15 @@
 // The one interface every translation model implements, so that training,
 // greedy and beam search and evaluation never know which network they drive
 // (in the spirit of fairseq's and Joey NMT's incremental decoders).
+//
+// Shapes in comments, here and in every model and search file, use these letters:
+//   B  sentences in a batch (in beam search: hypotheses, sentences * beam)
+//   S  source positions, the final EOS included
+//   T  target positions: BOS + target for teacher forcing (tgt_in), target + EOS (tgt_out)
+//   V  target vocabulary
+//   D  model width: embedding size, or the encoder's output size
+//   H  the GRU's hidden size; the heads of multi-head attention are written "heads"
+// Token ids are int64; masks are bool, true at real (non-padding) positions.
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
@@ -46,5 +55,13 @@ class Seq2SeqImpl : public torch::nn::Module {
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;
+
+// Where tensors enter a model: clear errors (TORCH_CHECK) instead of a shape
+// mismatch deep inside a layer. src [B, S] int64, src_lengths [B].
+void check_source(const torch::Tensor& src, const torch::Tensor& src_lengths);
+// tgt_in [B, T] int64, as many rows as src.
+void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in);
+// prev_tokens [B] int64.
+void check_step_input(const torch::Tensor& prev_tokens);
 
 }  // namespace nmt::models

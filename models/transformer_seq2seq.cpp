@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "data/tokenizer.h"
+#include "data/special_ids.h"
 #include "models/embedding.h"
 
 namespace nmt::models {
@@ -66,7 +66,8 @@ torch::Tensor TransformerSeq2SeqImpl::output_logits(const torch::Tensor& hidden)
   return torch::nn::functional::linear(h, output_weight_, output_bias_);
 }
 
-EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor&) {
+EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {
+  check_source(src, src_lengths);
   EncoderMemory memory;
   memory.mask = src.ne(data::kPadId);  // [B, S]
   const auto attention_mask = memory.mask.unsqueeze(1).unsqueeze(1);
@@ -86,6 +87,7 @@ std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory&
 
 torch::Tensor TransformerSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                               const torch::Tensor& tgt_in) {
+  check_target(src, tgt_in);
   auto state_ptr = start(encode(src, src_lengths));
   auto& state = static_cast<TransformerState&>(*state_ptr);
   const int64_t T = tgt_in.size(1);
@@ -99,6 +101,7 @@ torch::Tensor TransformerSeq2SeqImpl::forward(const torch::Tensor& src, const to
 }
 
 StepOutput TransformerSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& base) {
+  check_step_input(prev_tokens);
   auto& state = static_cast<TransformerState&>(base);
   auto x = embed(tgt_embed_, prev_tokens.unsqueeze(1), state.position++);  // [B, 1, D]
   std::vector<torch::Tensor> cross;

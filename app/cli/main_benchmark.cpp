@@ -1,0 +1,72 @@
+// nmt-benchmark: training throughput, translation speed and peak memory, as JSON.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "app/cli/run_main.h"
+#include "app/config/config.h"
+#include "app/decode/model_dir.h"
+#include "app/decode/translation_speed.h"
+#include "app/runtime/runtime.h"
+#include "app/train/throughput.h"
+#include "data/text_file.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Benchmark training throughput (target tokens/s), greedy and beam translation speed "
+               "(sentences/s and output tokens/s, batched and one sentence at a time) and peak memory; "
+               "prints JSON."};
+  std::string config_path, model_dir, src_path;
+  int steps = 20, single = 100, threads = 0, beam = 5;
+  cli.add_option("--config", config_path, "experiment config (training data and model)")->required();
+  cli.add_option("--model", model_dir, "trained model directory, for translation speed")->required();
+  cli.add_option("--src", src_path, "sentences to translate (default: the config's data.test source)");
+  cli.add_option("--steps", steps, "timed training steps");
+  cli.add_option("--single", single, "sentences translated one at a time");
+  cli.add_option("--beam", beam, "beam size measured besides greedy search")->check(CLI::Range(1, 1000));
+  cli.add_option("--threads", threads, "LibTorch intra-op threads (0 = auto)");
+  CLI11_PARSE(cli, argc, argv);
+  return nmt::run_main([&] {
+    nmt::setup_threads(threads);
+    const auto config = nmt::load_config(config_path);
+    if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
+    const auto train = nmt::measure_training(config, steps);
+
+    nlohmann::ordered_json translate;
+    const auto loaded = nmt::load_model_dir(model_dir, config.training.device);
+    const auto sources = nmt::data::read_lines(src_path);
+    for (int k : {1, beam}) {
+      auto decoding = loaded.config.decoding;
+      decoding.beam_size = k;
+      const nmt::Translator translator(loaded.model, loaded.tokenizers, decoding, loaded.device);
+      spdlog::info("translation, beam {}: {} sentences batched, {} one at a time", k, sources.size(),
+                   std::min<std::size_t>(single, sources.size()));
+      const auto speed = nmt::measure_translation(translator, sources, single);
+      translate["beam" + std::to_string(k)] = {
+          {"batched",
+           {{"sentences", speed.batched_sentences},
+            {"batch_size", decoding.batch_size},
+            {"sentences_per_second", speed.batched_sentences_per_second},
+            {"output_tokens_per_second", speed.batched_tokens_per_second}}},
+          {"single",
+           {{"sentences", speed.single_sentences},
+            {"sentences_per_second", speed.single_sentences_per_second},
+            {"output_tokens_per_second", speed.single_tokens_per_second}}}};
+    }
+    const nlohmann::ordered_json report = {
+        {"config", config_path},
+        {"model", model_dir},
+        {"torch_threads", torch::get_num_threads()},
+        {"train",
+         {{"steps", train.steps},
+          {"target_tokens_per_second", train.tokens_per_second()},
+          {"seconds_per_step", train.seconds_per_step()}}},
+        {"translate", translate},
+        {"peak_rss_mib", nmt::peak_rss_mib()}};
+    std::cout << report.dump(1) << "\n";
+    return 0;
+  });
+}

@@ -1,0 +1,69 @@
+// nmt-evaluate: sacreBLEU-identical BLEU and chrF of a hypothesis file, or of
+// a model's translations of a source file.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "app/cli/run_main.h"
+#include "app/decode/translator.h"
+#include "app/metrics/bleu.h"
+#include "app/metrics/chrf.h"
+#include "common/error.h"
+#include "data/parallel_corpus.h"
+#include "data/text_file.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Score translations exactly as sacreBLEU 2.x does by default (BLEU 13a, chrF2)."};
+  std::string hyp_path, ref_path, model_dir, src_path, output;
+  nmt::TranslateOptions options;
+  bool json = false;
+  cli.add_option("--ref", ref_path, "reference translations, one per line")->required();
+  cli.add_option("--hyp", hyp_path, "system translations, one per line");
+  cli.add_option("--model", model_dir, "model directory: translate --src first");
+  cli.add_option("--src", src_path, "source sentences to translate with --model");
+  cli.add_option("--output", output, "with --model: also write the translations here");
+  cli.add_option("--beam", options.beam, "with --model: beam size (1 = greedy; default: the model's decoding.beam_size)")
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
+  cli.add_option("--device", options.device, "auto | cpu | cuda");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: 1, BLAS uses all cores)");
+  cli.add_flag("--json", json, "print the scores as JSON at full precision");
+  CLI11_PARSE(cli, argc, argv);
+  return nmt::run_main([&] {
+    using nmt::data::LineEnds;
+    const auto refs = nmt::data::read_lines(ref_path, LineEnds::kRaw);
+    std::vector<std::string> hyps;
+    if (!model_dir.empty()) {
+      if (src_path.empty() || !hyp_path.empty())
+        throw nmt::Error("--model needs --src (and no --hyp)");
+      const auto translator = nmt::open_translator(model_dir, options);
+      const auto sources = nmt::data::read_lines(src_path);
+      nmt::data::require_same_line_count(src_path, sources.size(), ref_path, refs.size());
+      hyps = translator.translate(sources);
+      if (!output.empty()) nmt::data::write_lines_atomically(output, hyps);
+    } else {
+      if (hyp_path.empty()) throw nmt::Error("give --hyp FILE, or --model DIR --src FILE");
+      hyps = nmt::data::read_lines(hyp_path, LineEnds::kRaw);
+      nmt::data::require_same_line_count(hyp_path, hyps.size(), ref_path, refs.size());
+    }
+    const auto bleu = nmt::corpus_bleu(hyps, refs);
+    const double chrf = nmt::corpus_chrf(hyps, refs);
+    if (json) {
+      const nlohmann::ordered_json scores = {
+          {"bleu",
+           {{"signature", nmt::kBleuSignature},
+            {"score", bleu.score},
+            {"precisions", bleu.precisions},
+            {"bp", bleu.bp},
+            {"ratio", bleu.ratio},
+            {"hyp_len", bleu.hyp_len},
+            {"ref_len", bleu.ref_len}}},
+          {"chrf", {{"signature", nmt::kChrfSignature}, {"score", chrf}}}};
+      std::cout << scores.dump() << "\n";
+    } else {
+      std::cout << nmt::format_bleu(bleu) << "\n" << nmt::format_chrf(chrf) << "\n";
+    }
+    return 0;
+  });
+}

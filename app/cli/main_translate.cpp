@@ -1,0 +1,95 @@
+// nmt-translate: translates sentences with a trained model directory.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "app/cli/run_main.h"
+#include "app/decode/heatmap.h"
+#include "app/decode/translator.h"
+#include "common/error.h"
+#include "data/text_file.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Translate with a trained model: sentences from the command line, --input FILE, "
+               "or standard input (one sentence per line)."};
+  std::string model_dir, input, output, attention_svg;
+  std::vector<std::string> sentences;
+  nmt::TranslateOptions options;
+  int n_best = 1;
+  bool attention_heads = false;
+  cli.add_option("--model", model_dir, "model directory written by nmt-train")->required();
+  cli.add_option("sentences", sentences, "sentences to translate");
+  cli.add_option("--input", input, "file with one sentence per line");
+  cli.add_option("--output", output, "write translations here instead of stdout");
+  cli.add_option("--beam", options.beam, "beam size (1 = greedy; default: the model's decoding.beam_size)")
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--n-best", n_best,
+                 "print the N best translations per sentence as 'index ||| translation ||| score ||| "
+                 "log-probability' (N <= beam size)")
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--attention", attention_svg, "write the first sentence's attention heatmap (SVG)");
+  cli.add_flag("--attention-heads", attention_heads,
+               "with --attention: also one heatmap per layer and head (FILE-layerL-headH.svg), "
+               "for models that have them");
+  cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
+  cli.add_option("--device", options.device, "auto | cpu | cuda");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: 1, BLAS uses all cores)");
+  CLI11_PARSE(cli, argc, argv);
+  return nmt::run_main([&] {
+    const auto translator = nmt::open_translator(model_dir, options);
+    const int beam_size = translator.decoding().beam_size;
+    if (n_best > beam_size)
+      throw nmt::Error("--n-best " + std::to_string(n_best) + " needs a beam of at least that size (beam " +
+                       std::to_string(beam_size) + "); add --beam " + std::to_string(n_best));
+
+    std::ofstream file_out;
+    if (!output.empty()) {
+      file_out.open(output);
+      if (!file_out) throw nmt::Error(output + ": cannot write");
+    }
+    std::ostream& out = output.empty() ? std::cout : file_out;
+    int64_t emitted = 0;  // sentences so far, for n-best indices
+    auto emit = [&](const std::vector<std::string>& lines) {
+      if (n_best == 1) {
+        for (const auto& line : translator.translate(lines)) out << line << '\n';
+      } else {
+        for (const auto& list : translator.translate_n_best(lines, n_best)) {
+          for (const auto& t : list)
+            out << emitted << " ||| " << t.text << " ||| " << t.score << " ||| " << t.log_prob << '\n';
+          ++emitted;
+        }
+      }
+      out.flush();
+    };
+    // A file or pipe is translated 1000 lines at a time, so output starts early.
+    auto emit_all = [&](const std::vector<std::string>& lines) {
+      for (std::size_t first = 0; first < lines.size(); first += 1000)
+        emit({lines.begin() + first, lines.begin() + std::min(lines.size(), first + 1000)});
+    };
+
+    if (!attention_svg.empty()) {
+      const std::string first = !sentences.empty() ? sentences.front()
+                                : !input.empty()   ? nmt::data::read_lines(input).at(0)
+                                                   : "";
+      if (first.empty()) throw nmt::Error("--attention needs a sentence (argument or --input)");
+      nmt::AttentionMap map;
+      translator.translate_with_attention(first, map);
+      nmt::write_heatmaps(map, attention_svg, attention_heads);
+    }
+    if (!sentences.empty()) {
+      emit(sentences);
+    } else if (!input.empty()) {
+      emit_all(nmt::data::read_lines(input));
+    } else if (isatty(STDIN_FILENO)) {
+      // Interactive: one line in, one line out.
+      std::cerr << "type a sentence per line (Ctrl-D ends)\n";
+      for (std::string line; std::getline(std::cin, line);) emit({line});
+    } else {
+      emit_all(nmt::data::read_lines(std::cin, "<stdin>"));
+    }
+    return 0;
+  });
+}

@@ -1,0 +1,204 @@
+#include "app/config/config_schema.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+namespace nmt {
+namespace {
+
+std::string format_number(double v) {
+  std::ostringstream out;
+  out.precision(10);
+  out << v;
+  return out.str();
+}
+
+bool parse_long(const std::string& text, long long& out) {
+  if (text.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtoll(text.c_str(), &end, 10);
+  return errno == 0 && *end == '\0';
+}
+
+bool parse_double(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return errno == 0 && *end == '\0' && std::isfinite(out);
+}
+
+ConfigField int_field(std::string key, int& ref, long long lo, long long hi) {
+  std::string expected = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  return {std::move(key), expected,
+          [&ref, lo, hi](const std::string& text) {
+            long long v = 0;
+            if (!parse_long(text, v) || v < lo || v > hi) return false;
+            ref = static_cast<int>(v);
+            return true;
+          },
+          [&ref] { return std::to_string(ref); }};
+}
+
+// `open_low` excludes the lower bound (e.g. a learning rate must be > 0).
+ConfigField real_field(std::string key, double& ref, double lo, double hi, bool open_low = false) {
+  std::string expected = std::string("a number in ") + (open_low ? "(" : "[") + format_number(lo) +
+                         ", " + format_number(hi) + "]";
+  return {std::move(key), expected,
+          [&ref, lo, hi, open_low](const std::string& text) {
+            double v = 0;
+            if (!parse_double(text, v) || v > hi || v < lo || (open_low && v == lo)) return false;
+            ref = v;
+            return true;
+          },
+          [&ref] { return format_number(ref); }};
+}
+
+ConfigField bool_field(std::string key, bool& ref) {
+  return {std::move(key), "true or false",
+          [&ref](const std::string& text) {
+            if (text == "true" || text == "yes") return ref = true, true;
+            if (text == "false" || text == "no") return ref = false, true;
+            return false;
+          },
+          [&ref] { return std::string(ref ? "true" : "false"); }};
+}
+
+ConfigField string_field(std::string key, std::string& ref) {
+  ConfigField f{std::move(key), "a string",
+                [&ref](const std::string& text) { return ref = text, true; },
+                [&ref] { return ref; }};
+  f.quoted = true;
+  return f;
+}
+
+ConfigField choice_field(std::string key, std::string& ref, std::vector<std::string> choices) {
+  std::string expected = "one of";
+  for (const auto& c : choices) expected += " '" + c + "'";
+  return {std::move(key), expected,
+          [&ref, choices](const std::string& text) {
+            if (std::find(choices.begin(), choices.end(), text) == choices.end()) return false;
+            ref = text;
+            return true;
+          },
+          [&ref] { return ref; }};
+}
+
+// auto | cpu | cuda | cuda:N
+ConfigField device_field(std::string key, std::string& ref) {
+  return {std::move(key), "'auto', 'cpu', 'cuda' or 'cuda:N'",
+          [&ref](const std::string& text) {
+            bool ok = text == "auto" || text == "cpu" || text == "cuda";
+            if (!ok && text.rfind("cuda:", 0) == 0 && text.size() > 5)
+              ok = text.find_first_not_of("0123456789", 5) == std::string::npos && text.size() < 9;
+            if (ok) ref = text;
+            return ok;
+          },
+          [&ref] { return ref; }};
+}
+
+}  // namespace
+
+std::vector<ConfigField> config_fields(Config& c) {
+  constexpr long long kBig = std::numeric_limits<int>::max();
+  auto& d = c.data;
+  auto& k = c.tokenizer;
+  auto& m = c.model;
+  auto& t = c.training;
+  auto& g = c.decoding;
+  return {
+      string_field("data.src_lang", d.src_lang),
+      string_field("data.tgt_lang", d.tgt_lang),
+      string_field("data.train", d.train),
+      string_field("data.valid", d.valid),
+      string_field("data.test", d.test),
+      int_field("data.max_length", d.max_length, 1, 100000),
+      real_field("data.max_length_ratio", d.max_length_ratio, 1, 1000),
+      bool_field("data.generate", d.generate),
+      int_field("data.generate_seed", d.generate_seed, 0, kBig),
+      int_field("data.generate_train", d.generate_train, 1, 100000000),
+      int_field("data.generate_valid", d.generate_valid, 1, 1000000),
+      int_field("data.generate_test", d.generate_test, 1, 1000000),
+
+      string_field("tokenizer.prefix", k.prefix),
+      bool_field("tokenizer.joint", k.joint),
+      choice_field("tokenizer.type", k.type, {"unigram", "bpe"}),
+      int_field("tokenizer.vocab_size", k.vocab_size, 16, 1000000),
+      real_field("tokenizer.character_coverage", k.character_coverage, 0.9, 1),
+      int_field("tokenizer.input_sentence_size", k.input_sentence_size, 0, kBig),
+
+      choice_field("model.type", m.type, {"gru", "transformer"}),
+      int_field("model.embedding_dim", m.embedding_dim, 1, 65536),
+      int_field("model.hidden_dim", m.hidden_dim, 1, 65536),
+      int_field("model.encoder_layers", m.encoder_layers, 1, 64),
+      int_field("model.decoder_layers", m.decoder_layers, 1, 64),
+      bool_field("model.bidirectional", m.bidirectional),
+      real_field("model.dropout", m.dropout, 0, 0.95),
+      bool_field("model.tie_embeddings", m.tie_embeddings),
+      int_field("model.heads", m.heads, 1, 256),
+      int_field("model.ff_dim", m.ff_dim, 1, 1 << 20),
+      bool_field("model.pre_norm", m.pre_norm),
+
+      string_field("training.model_dir", t.model_dir),
+      int_field("training.seed", t.seed, 0, kBig),
+      real_field("training.learning_rate", t.learning_rate, 0, 10, true),
+      choice_field("training.scheduler", t.scheduler, {"constant", "noam", "plateau"}),
+      int_field("training.warmup_steps", t.warmup_steps, 0, kBig),
+      real_field("training.decay_factor", t.decay_factor, 0, 1, true),
+      int_field("training.decay_patience", t.decay_patience, 0, kBig),
+      real_field("training.min_learning_rate", t.min_learning_rate, 0, 10),
+      real_field("training.adam_beta1", t.adam_beta1, 0, 0.999999),
+      real_field("training.adam_beta2", t.adam_beta2, 0, 0.999999),
+      real_field("training.weight_decay", t.weight_decay, 0, 1),
+      real_field("training.clip_norm", t.clip_norm, 0, 1e6),
+      real_field("training.label_smoothing", t.label_smoothing, 0, 0.99),
+      int_field("training.batch_tokens", t.batch_tokens, 1, kBig),
+      int_field("training.batch_sentences", t.batch_sentences, 0, kBig),
+      int_field("training.max_epochs", t.max_epochs, 0, kBig),
+      int_field("training.max_steps", t.max_steps, 0, kBig),
+      real_field("training.time_budget_minutes", t.time_budget_minutes, 0, 1e7),
+      int_field("training.log_every", t.log_every, 1, kBig),
+      int_field("training.validate_every", t.validate_every, 1, kBig),
+      choice_field("training.best_metric", t.best_metric, {"bleu", "ppl"}),
+      int_field("training.early_stopping_patience", t.early_stopping_patience, 0, kBig),
+      int_field("training.threads", t.threads, 0, 1024),
+      device_field("training.device", t.device),
+      int_field("training.accumulate_gradients", t.accumulate_gradients, 1, 4096),
+      real_field("training.distributed_timeout_minutes", t.distributed_timeout_minutes, 0, 10080, true),
+
+      int_field("decoding.beam_size", g.beam_size, 1, 1000),
+      real_field("decoding.length_penalty", g.length_penalty, 0, 10),
+      real_field("decoding.max_length_a", g.max_length_a, 0, 100),
+      int_field("decoding.max_length_b", g.max_length_b, 0, 100000),
+      int_field("decoding.batch_size", g.batch_size, 1, 100000),
+  };
+}
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& cand : candidates) {
+    // Levenshtein distance, one row at a time.
+    std::vector<std::size_t> row(cand.size() + 1);
+    for (std::size_t j = 0; j <= cand.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= cand.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] != cand[j - 1])});
+        diagonal = up;
+      }
+    }
+    if (row[cand.size()] < best_distance) best_distance = row[cand.size()], best = cand;
+  }
+  // Only suggest when at most about a third of the word differs.
+  return best_distance <= std::max<std::size_t>(2, word.size() / 3) ? best : "";
+}
+
+}  // namespace nmt

@@ -1,0 +1,143 @@
+#include "app/decode/translator.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "app/decode/beam_search.h"
+#include "app/decode/model_dir.h"
+#include "app/runtime/runtime.h"
+#include "common/error.h"
+#include "data/batching.h"
+
+namespace nmt {
+namespace {
+
+// Switches the model to inference for the scope, and back.
+class EvalMode {
+ public:
+  explicit EvalMode(models::Seq2SeqImpl& model) : model_(model), was_training_(model.is_training()) {
+    model_.eval();
+  }
+  ~EvalMode() { model_.train(was_training_); }
+
+ private:
+  models::Seq2SeqImpl& model_;
+  bool was_training_;
+};
+
+std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
+  const auto m = matrix.to(torch::kFloat32).contiguous();
+  std::vector<std::vector<float>> rows;
+  for (int64_t r = 0; r < m.size(0); ++r) rows.emplace_back(m[r].data_ptr<float>(), m[r].data_ptr<float>() + m.size(1));
+  return rows;
+}
+
+void log_decoding(const DecodingConfig& d) {
+  if (d.beam_size == 1)
+    spdlog::info("decoding: greedy, max length {} * source + {}", d.max_length_a, d.max_length_b);
+  else
+    spdlog::info("decoding: beam {}, length penalty alpha {}, max length {} * source + {}", d.beam_size,
+                 d.length_penalty, d.max_length_a, d.max_length_b);
+}
+
+}  // namespace
+
+Translator::Translator(models::Seq2Seq model, data::Tokenizers tokenizers, DecodingConfig decoding,
+                       std::string device)
+    : model_(std::move(model)), tokenizers_(std::move(tokenizers)), decoding_(decoding),
+      device_(std::move(device)) {}
+
+std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                                        int n_best, bool keep_attention) const {
+  const SearchLimits limits{decoding_.max_length_a, decoding_.max_length_b};
+  if (decoding_.beam_size == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
+    std::vector<std::vector<Hypothesis>> out;
+    for (auto& h : greedy_search(*model_, src, src_lengths, limits, keep_attention)) out.push_back({std::move(h)});
+    return out;
+  }
+  BeamOptions options;
+  options.beam_size = decoding_.beam_size;
+  options.n_best = n_best;
+  options.alpha = decoding_.length_penalty;
+  options.limits = limits;
+  options.keep_attention = keep_attention;
+  return beam_search(*model_, src, src_lengths, options);
+}
+
+std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const std::vector<std::string>& sources,
+                                                                         int n) const {
+  std::vector<std::vector<int>> ids(sources.size());
+  std::vector<std::size_t> order;  // non-empty sources, shortest first: batches with little padding
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    ids[i] = tokenizers_.src->encode(sources[i]);
+    if (!ids[i].empty()) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ids[a].size() < ids[b].size(); });
+  std::vector<std::vector<ScoredTranslation>> out(sources.size());
+  EvalMode eval(*model_);
+  const torch::Device device(device_);
+  const auto batch_size = static_cast<std::size_t>(std::max(1, decoding_.batch_size));
+  for (std::size_t first = 0; first < order.size(); first += batch_size) {
+    const std::vector<std::size_t> members(order.begin() + first,
+                                           order.begin() + std::min(order.size(), first + batch_size));
+    std::vector<const std::vector<int>*> batch_ids;
+    for (auto i : members) batch_ids.push_back(&ids[i]);
+    const auto batch = data::make_source_batch(batch_ids).to(device);
+    const auto hyps = search(batch.src, batch.src_lengths, n, false);
+    for (std::size_t r = 0; r < hyps.size(); ++r)
+      for (const auto& h : hyps[r]) {
+        std::vector<int> tokens(h.tokens.begin(), h.tokens.end());
+        out[members[r]].push_back({tokenizers_.tgt->decode(tokens), h.score, h.log_prob});
+      }
+  }
+  // An empty source translates to one empty translation.
+  for (auto& o : out)
+    if (o.empty()) o.push_back({});
+  return out;
+}
+
+std::vector<std::string> Translator::translate(const std::vector<std::string>& sources) const {
+  std::vector<std::string> out;
+  for (auto& best : translate_n_best(sources, 1)) out.push_back(std::move(best.front().text));
+  return out;
+}
+
+std::string Translator::translate_with_attention(const std::string& source, AttentionMap& map) const {
+  const auto ids = tokenizers_.src->encode(source);
+  map = {};
+  if (ids.empty()) return "";
+  EvalMode eval(*model_);
+  const auto batch = data::make_source_batch({&ids}).to(torch::Device(device_));
+  const auto hyp = search(batch.src, batch.src_lengths, 1, true).front().front();
+  std::vector<int> out(hyp.tokens.begin(), hyp.tokens.end());
+  map.source_pieces = tokenizers_.src->pieces(ids);
+  map.source_pieces.push_back("</s>");
+  map.target_pieces = tokenizers_.tgt->pieces(out);
+  map.target_pieces.push_back("</s>");
+  map.weights = rows_of(hyp.attention);
+  if (hyp.layer_attention.defined()) {  // [T, layers, heads, S]
+    for (int64_t l = 0; l < hyp.layer_attention.size(1); ++l) {
+      map.layer_head_weights.emplace_back();
+      for (int64_t h = 0; h < hyp.layer_attention.size(2); ++h)
+        map.layer_head_weights.back().push_back(rows_of(hyp.layer_attention.select(1, l).select(1, h)));
+    }
+  }
+  return tokenizers_.tgt->decode(out);
+}
+
+Translator open_translator(const std::string& model_dir, const TranslateOptions& options) {
+  for (const auto& o : options.overrides)
+    if (o.rfind("decoding.", 0) != 0) throw Error("--set " + o + ": only decoding.* can be set here");
+  setup_threads(options.threads);
+  auto loaded = load_model_dir(model_dir, options.device);
+  apply_overrides(loaded.config, options.overrides);
+  if (options.beam > 0) loaded.config.decoding.beam_size = options.beam;
+  log_decoding(loaded.config.decoding);
+  return Translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
+}
+
+}  // namespace nmt

@@ -1,0 +1,61 @@
+#pragma once
+// Text in, text out: tokenizes, batches by length, searches (greedy for beam
+// size 1, else beam search), detokenizes and restores the input order. Empty
+// input lines give empty output lines.
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+#include "app/config/config.h"
+#include "app/decode/attention_map.h"
+#include "app/decode/search.h"
+#include "data/tokenizers.h"
+#include "models/seq2seq.h"
+
+namespace nmt {
+
+struct ScoredTranslation {
+  std::string text;
+  double score = 0;     // log_prob with the length penalty applied (see Hypothesis)
+  double log_prob = 0;  // sum of token log-probabilities, EOS included
+};
+
+class Translator {
+ public:
+  Translator(models::Seq2Seq model, data::Tokenizers tokenizers, DecodingConfig decoding, std::string device);
+
+  std::vector<std::string> translate(const std::vector<std::string>& sources) const;
+  // The n best translations of each source, best first (n <= beam size).
+  std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources,
+                                                               int n) const;
+  std::string translate_with_attention(const std::string& source, AttentionMap& attention) const;
+
+  const DecodingConfig& decoding() const { return decoding_; }
+  const data::Tokenizers& tokenizers() const { return tokenizers_; }
+
+ private:
+  // Search for one batch of token sequences: n hypotheses each, best first.
+  std::vector<std::vector<Hypothesis>> search(const torch::Tensor& src, const torch::Tensor& src_lengths,
+                                              int n_best, bool keep_attention) const;
+
+  models::Seq2Seq model_;
+  data::Tokenizers tokenizers_;
+  DecodingConfig decoding_;
+  std::string device_;
+};
+
+// What the command line may change when a model directory is opened for translation.
+struct TranslateOptions {
+  std::string device = "auto";
+  int threads = 0;                     // LibTorch intra-op threads; 0 = auto
+  int beam = 0;                        // > 0 replaces decoding.beam_size
+  std::vector<std::string> overrides;  // "decoding.key=value"; any other section is an error
+};
+
+// Opens a trained model directory for translation (nmt-translate,
+// nmt-evaluate): threads, device, decoding overrides, and one line on stderr
+// saying how it will search.
+Translator open_translator(const std::string& model_dir, const TranslateOptions& options);
+
+}  // namespace nmt

@@ -1,3 +1,0 @@
-// Precompiled header: LibTorch's headers dominate compile time.
-#pragma once
-#include <torch/torch.h>

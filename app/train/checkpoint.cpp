@@ -1,0 +1,99 @@
+#include "app/train/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/serialize.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "app/decode/model_dir.h"
+#include "common/error.h"
+#include "data/atomic_file.h"
+#include "data/text_file.h"
+
+namespace nmt {
+namespace {
+
+// Every scalar of the trainer state with its key in the archive. The keys are
+// the file format: old checkpoints must keep loading.
+template <class State, class Visit>
+void for_each_scalar(State& s, Visit&& visit) {
+  visit("step", s.step);
+  visit("epoch", s.epoch);
+  visit("batch_in_epoch", s.batch_in_epoch);
+  visit("has_best", s.has_best);
+  visit("best_score", s.best_score);
+  visit("best_step", s.best_step);
+  visit("validations_without_improvement", s.validations_without_improvement);
+  visit("lr_plateau_scale", s.plateau.scale);
+  visit("lr_bad_validations", s.plateau.bad_validations);
+  visit("train_seconds", s.train_seconds);
+}
+
+// Scalars are stored as one-element float64 tensors (exact for the integers we keep).
+struct Writer {
+  torch::serialize::OutputArchive& archive;
+  template <class T>
+  void operator()(const char* key, const T& value) const {
+    archive.write(key, torch::tensor(static_cast<double>(value), torch::kFloat64));
+  }
+};
+
+struct Reader {
+  torch::serialize::InputArchive& archive;
+  template <class T>
+  void operator()(const char* key, T& value) const {
+    torch::Tensor t;
+    archive.read(key, t);
+    if constexpr (std::is_same_v<T, bool>) value = t.item<double>() != 0;
+    else value = static_cast<T>(t.item<double>());
+  }
+};
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
+                     torch::optim::Optimizer& optimizer, const TrainerState& s) {
+  torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+  model.save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  for_each_scalar(s, Writer{archive});
+  archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  data::replace_file_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+}
+
+std::string read_checkpoint(const std::string& path) {
+  if (!data::file_exists(path)) throw Error(path + ": no checkpoint to resume from");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw Error(path + ": cannot read checkpoint");
+  return bytes;
+}
+
+void restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
+                        torch::optim::Optimizer& optimizer, TrainerState& s) {
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(bytes.data(), bytes.size());
+    archive.read("model", model_archive);
+    archive.read("optimizer", optimizer_archive);
+    load_matching(model, model_archive, name);
+    optimizer.load(optimizer_archive);
+    for_each_scalar(s, Reader{archive});
+    torch::Tensor rng;
+    archive.read("rng", rng);
+    auto generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(rng);
+  } catch (const c10::Error& e) {
+    throw Error(name + ": cannot load checkpoint (does the config match?): " + e.what_without_backtrace());
+  }
+}
+
+void load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
+                     TrainerState& state) {
+  restore_checkpoint(read_checkpoint(path), path, model, optimizer, state);
+}
+
+}  // namespace nmt

@@ -1,0 +1,38 @@
+#pragma once
+// The full training state, so `nmt-train --resume` continues where a run stopped.
+#include <torch/optim/optimizer.h>
+
+#include <cstdint>
+#include <string>
+
+#include "app/train/lr_schedule.h"
+#include "models/seq2seq.h"
+
+namespace nmt {
+
+struct TrainerState {
+  int64_t step = 0;            // optimizer steps taken
+  int64_t epoch = 1;           // current epoch (1-based)
+  int64_t batch_in_epoch = 0;  // next batch of this epoch's seeded order
+  bool has_best = false;
+  double best_score = 0;       // by training.best_metric
+  int64_t best_step = 0;
+  int64_t validations_without_improvement = 0;
+  PlateauState plateau;        // the learning-rate schedule's
+  double train_seconds = 0;    // over all runs
+};
+
+// Model, optimizer, trainer state and the RNG, written atomically.
+void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
+                     torch::optim::Optimizer& optimizer, const TrainerState& state);
+void load_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
+                     torch::optim::Optimizer& optimizer, TrainerState& state);
+
+// The same in two halves, so one rank can read the file and send its bytes
+// to the others: the file's bytes, and the state restored from bytes (`name`
+// is the file, for errors).
+std::string read_checkpoint(const std::string& path);
+void restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
+                        torch::optim::Optimizer& optimizer, TrainerState& state);
+
+}  // namespace nmt

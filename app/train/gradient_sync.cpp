@@ -1,0 +1,52 @@
+#include "app/train/gradient_sync.h"
+
+#include <torch/torch.h>
+
+#include <cstring>
+
+namespace nmt {
+
+int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, StepResult& totals) {
+  torch::NoGradGuard no_grad;
+  auto parameters = model.parameters();
+  std::vector<torch::Tensor> grads;
+  for (auto& p : parameters) {
+    // A rank without a batch this update (the end of an epoch) has no gradients: it adds zeros.
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    grads.push_back(p.grad().reshape({-1}));
+  }
+  auto flat = torch::cat(grads);
+  group.all_reduce_sum(flat);
+  int64_t offset = 0;
+  for (auto& p : parameters) {
+    const int64_t n = p.numel();
+    p.mutable_grad().copy_(flat.narrow(0, offset, n).view_as(p));
+    offset += n;
+  }
+  // float64, so token counts and loss sums stay exact.
+  auto stats = torch::tensor({totals.loss, totals.nll, static_cast<double>(totals.tokens)}, torch::kFloat64)
+                   .to(flat.device());
+  group.all_reduce_sum(stats);
+  stats = stats.cpu();
+  totals.loss = stats[0].item<double>();
+  totals.nll = stats[1].item<double>();
+  totals.tokens = static_cast<int64_t>(stats[2].item<double>());
+  return flat.numel() * static_cast<int64_t>(flat.element_size());
+}
+
+void broadcast_parameters(ProcessGroup& group, models::Seq2SeqImpl& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : model.parameters()) group.broadcast(p);
+  for (auto& b : model.buffers()) group.broadcast(b);
+}
+
+std::string broadcast_bytes(ProcessGroup& group, const std::string& bytes) {
+  auto size = torch::tensor({static_cast<int64_t>(bytes.size())}, torch::kInt64);
+  group.broadcast(size);
+  auto buffer = torch::empty({size.item<int64_t>()}, torch::kUInt8);
+  if (group.rank() == 0 && !bytes.empty()) std::memcpy(buffer.data_ptr(), bytes.data(), bytes.size());
+  group.broadcast(buffer);
+  return std::string(static_cast<const char*>(buffer.data_ptr()), static_cast<std::size_t>(buffer.numel()));
+}
+
+}  // namespace nmt

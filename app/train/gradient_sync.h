@@ -1,0 +1,23 @@
+#pragma once
+// What data-parallel training exchanges between ranks: gradients and batch
+// statistics every update, parameters and checkpoints at the start.
+#include <string>
+
+#include "app/train/distributed.h"
+#include "app/train/train_step.h"
+#include "models/seq2seq.h"
+
+namespace nmt {
+
+// Sums every rank's gradients (one all-reduce of one flat buffer) and batch
+// statistics, so `totals` and the gradients are those of the union of all
+// ranks' batches. Returns the bytes of gradient all-reduced.
+int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, StepResult& totals);
+
+// Rank 0's parameters and buffers, on every rank.
+void broadcast_parameters(ProcessGroup& group, models::Seq2SeqImpl& model);
+
+// `bytes` of rank 0 (a checkpoint file), on every rank.
+std::string broadcast_bytes(ProcessGroup& group, const std::string& bytes);
+
+}  // namespace nmt

@@ -1,0 +1,36 @@
+#pragma once
+// From raw parallel text to tokenized, filtered pairs: generates the default
+// corpus when asked, trains or reuses the SentencePiece model(s), tokenizes and
+// filters the training data and counts what happened.
+#include <string>
+#include <vector>
+
+#include "app/config/config.h"
+#include "data/parallel_corpus.h"
+#include "data/tokenizers.h"
+
+namespace nmt {
+
+// Model file(s) of the config's tokenizer: one when joint, else source and target.
+std::vector<std::string> tokenizer_paths(const Config& config);
+
+struct PreparedData {
+  data::Tokenizers tokenizers;
+  std::vector<data::TokenizedPair> train;
+  std::vector<data::TokenizedPair> valid;
+  std::vector<std::string> valid_src;  // raw text, for BLEU on the validation set
+  std::vector<std::string> valid_ref;
+  data::FilterStats train_stats;
+  bool tokenizer_trained = false;
+};
+
+// Writes the generated corpus at the config's prefixes when data.generate is set
+// and any of its files is missing.
+void ensure_generated_corpus(const Config& config);
+
+PreparedData prepare_data(const Config& config);
+
+// Human-readable statistics of a prepared corpus.
+std::string describe(const PreparedData& prepared, const Config& config);
+
+}  // namespace nmt

@@ -1,0 +1,22 @@
+#pragma once
+// Training throughput on a config's own batches, with the trainer's model,
+// optimizer and device: what nmt-benchmark reports.
+#include <cstdint>
+
+#include "app/config/config.h"
+
+namespace nmt {
+
+struct TrainThroughput {
+  int steps = 0;
+  int64_t target_tokens = 0;
+  double seconds = 0;
+  double tokens_per_second() const { return seconds > 0 ? target_tokens / seconds : 0; }
+  double seconds_per_step() const { return steps > 0 ? seconds / steps : 0; }
+};
+
+// Prepares the config's data, builds fresh weights and times `steps` training
+// steps after one untimed warm-up step.
+TrainThroughput measure_training(const Config& config, int steps);
+
+}  // namespace nmt

@@ -1,0 +1,324 @@
+#include "app/train/trainer.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "app/decode/model_dir.h"
+#include "app/decode/translator.h"
+#include "app/runtime/runtime.h"
+#include "app/train/checkpoint.h"
+#include "app/train/distributed.h"
+#include "app/train/gradient_sync.h"
+#include "app/train/lr_schedule.h"
+#include "app/train/optimizer.h"
+#include "app/train/prepare.h"
+#include "app/train/train_step.h"
+#include "app/train/validation.h"
+#include "common/error.h"
+#include "data/batching.h"
+#include "data/text_file.h"
+
+namespace nmt {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_interrupt(int) {
+  g_interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
+}
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string format_duration(double seconds) {
+  const long s = std::lround(std::max(0.0, seconds));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+// Why rank 0 stops the run; sent to every rank so all stop at the same step.
+enum StopCode : int { kGoOn = 0, kInterrupted = 1, kTimeBudget = 2, kNoImprovement = 3 };
+
+class Trainer {
+ public:
+  Trainer(const Config& config, const TrainOptions& options)
+      : config_(config), options_(options), dir_{config.training.model_dir},
+        env_(DistributedEnv::from_environment()),
+        schedule_(config.training.scheduler, config.training.learning_rate, config.training.warmup_steps,
+                  config.training.decay_factor, config.training.decay_patience,
+                  config.training.min_learning_rate) {}
+
+  void run() {
+    set_up();
+    const auto& t = config_.training;
+    run_start_ = Clock::now();
+    base_train_seconds_ = state_.train_seconds;
+    const int64_t per_update = static_cast<int64_t>(t.accumulate_gradients) * env_.world_size;
+    std::string stop_reason = "reached training.max_epochs (" + std::to_string(t.max_epochs) + ")";
+    bool stop = false;
+    for (; state_.epoch <= t.max_epochs && !stop; ++state_.epoch, state_.batch_in_epoch = 0) {
+      const auto batches = data::plan_batches(prepared_.train, {t.batch_tokens, t.batch_sentences},
+                                              static_cast<uint64_t>(t.seed) * 1000003ULL + state_.epoch, true);
+      batches_per_epoch_ = static_cast<int64_t>(batches.size());
+      while (state_.batch_in_epoch < batches_per_epoch_) {
+        const int code = agree_on_stop();
+        if (code != kGoOn) {
+          stop = true;
+          stop_reason = code == kInterrupted  ? "interrupted"
+                        : code == kTimeBudget ? "time budget of " + format_duration(t.time_budget_minutes * 60) + " used"
+                                              : "no improvement in " + std::to_string(t.early_stopping_patience) + " validations";
+          break;
+        }
+        // Each update takes the next K * ranks batches of the epoch's plan:
+        // rank r the r-th of every group of `ranks`. The position moves past
+        // them first, so a checkpoint written from here on resumes after them.
+        std::vector<const std::vector<int64_t>*> mine;
+        for (int k = 0; k < t.accumulate_gradients; ++k) {
+          const int64_t index = state_.batch_in_epoch + static_cast<int64_t>(k) * env_.world_size + env_.rank;
+          if (index < batches_per_epoch_) mine.push_back(&batches[index]);
+        }
+        state_.batch_in_epoch = std::min(batches_per_epoch_, state_.batch_in_epoch + per_update);
+        run_update(mine);
+        if (leader() && state_.step % t.log_every == 0) log_progress();
+        if (state_.step % t.validate_every == 0) validate_and_save();
+        if (t.max_steps > 0 && state_.step >= t.max_steps) {
+          stop = true, stop_reason = "reached training.max_steps (" + std::to_string(t.max_steps) + ")";
+          break;
+        }
+      }
+    }
+    if (state_.step == 0) throw Error("training stopped before the first step: " + stop_reason);
+    if (!leader()) return;
+    if (last_validated_step_ != state_.step) validate_and_save();
+    state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
+    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+    spdlog::info("training stopped: {}; best {} {:.2f} at step {}; model in {}", stop_reason,
+                 config_.training.best_metric, state_.best_score, state_.best_step, dir_.path);
+  }
+
+ private:
+  // Training statistics since the last progress line.
+  struct Window {
+    StepResult totals;
+    int64_t steps = 0;
+    double sync_seconds = 0;
+    int64_t sync_bytes = 0;
+    Clock::time_point since = Clock::now();
+  };
+
+  bool leader() const { return env_.rank == 0; }
+
+  void set_up() {
+    const auto& t = config_.training;
+    if (t.model_dir.empty()) throw Error("config: training.model_dir (or --model-dir) must be set");
+    if (leader()) {
+      std::filesystem::create_directories(dir_.path);
+      if (!options_.resume && data::file_exists(dir_.checkpoint()))
+        throw Error(dir_.checkpoint() + " exists: continue it with --resume, or choose another --model-dir");
+      auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(dir_.log());
+      sink->set_pattern("[%Y-%m-%d %H:%M:%S] [%l] %v");
+      spdlog::default_logger()->sinks().push_back(sink);
+    } else {
+      spdlog::set_level(spdlog::level::warn);  // rank 0 reports progress for all
+    }
+    set_up_processes();
+    torch::manual_seed(t.seed);
+
+    // Rank 0 generates the corpus and trains the tokenizer; the others reuse them.
+    if (leader()) prepared_ = prepare_data(config_);
+    if (group_) group_->barrier();
+    if (!leader()) prepared_ = prepare_data(config_);
+    spdlog::info("training pairs {} (of {} read), validation pairs {}", prepared_.train.size(),
+                 prepared_.train_stats.read, prepared_.valid.size());
+    if (leader()) {
+      store_tokenizers(dir_, prepared_.tokenizers);
+      data::write_file_atomically(dir_.config(), to_yaml(config_));
+    }
+
+    model_ = build_model_for(config_, prepared_.tokenizers);
+    model_->to(torch::Device(device_));
+    int64_t parameters = 0;
+    for (const auto& p : model_->parameters()) parameters += p.numel();
+    spdlog::info("model {} with {:.2f} M parameters on {} ({} threads)", config_.model.type, parameters / 1e6,
+                 device_, torch::get_num_threads());
+    optimizer_ = make_optimizer(t, *model_);
+    if (options_.resume) {
+      // Rank 0 reads the checkpoint and sends it: the others need no access to its file.
+      auto bytes = leader() ? read_checkpoint(dir_.checkpoint()) : std::string();
+      if (group_) bytes = broadcast_bytes(*group_, bytes);
+      restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_);
+      spdlog::info("resumed from {}: step {}, epoch {}, batch {}", dir_.checkpoint(), state_.step, state_.epoch,
+                   state_.batch_in_epoch);
+    } else if (group_) {
+      broadcast_parameters(*group_, *model_);
+    }
+    // Every rank starts from the same weights; each draws its own dropout masks.
+    if (!leader()) torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
+    if (leader()) {
+      auto validation_decoding = config_.decoding;
+      validation_decoding.beam_size = 1;
+      translator_ = std::make_unique<Translator>(model_, prepared_.tokenizers, validation_decoding, device_);
+    }
+    std::signal(SIGINT, on_interrupt);
+  }
+
+  // Threads, device and, for several ranks, the process group.
+  void set_up_processes() {
+    const auto& t = config_.training;
+    setup_threads(t.threads);
+    device_ = resolve_device(t.device);
+    if (!env_.distributed()) return;
+    // Ranks on one machine split its cores for OpenBLAS instead of each taking all.
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int blas_threads = std::max(1, cores / env_.local_world_size);
+    const bool blas = set_blas_threads(blas_threads);
+    if (device_ == "cuda") device_ = "cuda:" + std::to_string(env_.local_rank);
+    const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(t.distributed_timeout_minutes * 60000));
+    group_ = std::make_unique<ProcessGroup>(env_, device_, timeout);
+    spdlog::info("distributed: {} ranks ({} on this machine), backend {}, store {}:{}; per rank {} LibTorch "
+                 "thread(s), {} BLAS thread(s); {} batch(es) per rank and update",
+                 env_.world_size, env_.local_world_size, group_->backend(), env_.master_addr, env_.master_port,
+                 torch::get_num_threads(), blas ? std::to_string(blas_threads) : "default", t.accumulate_gradients);
+  }
+
+  // Rank 0 decides whether to stop (Ctrl-C, time budget, early stopping) and
+  // what the plateau schedule says; every rank follows.
+  int agree_on_stop() {
+    const auto& t = config_.training;
+    int code = kGoOn;
+    if (leader()) {
+      const double budget = t.time_budget_minutes * 60;
+      if (g_interrupted) code = kInterrupted;
+      // Leave room for the final validation inside the budget.
+      else if (budget > 0 && seconds_since(run_start_) + 1.2 * last_validation_seconds_ >= budget) code = kTimeBudget;
+      else if (t.early_stopping_patience > 0 && state_.validations_without_improvement >= t.early_stopping_patience)
+        code = kNoImprovement;
+    }
+    if (!group_) return code;
+    auto shared = torch::tensor({static_cast<double>(code), state_.plateau.scale}, torch::kFloat64);
+    group_->broadcast(shared);
+    state_.plateau.scale = shared[1].item<double>();
+    return static_cast<int>(shared[0].item<double>());
+  }
+
+  void run_update(const std::vector<const std::vector<int64_t>*>& members) {
+    const auto& t = config_.training;
+    StepResult totals;
+    for (const auto* m : members)
+      totals += accumulate_gradients(*model_, data::make_batch(prepared_.train, *m).to(torch::Device(device_)),
+                                     t.label_smoothing);
+    if (group_) {
+      const auto start = Clock::now();
+      window_.sync_bytes += all_reduce_gradients(*group_, *model_, totals);
+      window_.sync_seconds += seconds_since(start);
+    }
+    ++state_.step;
+    const double lr = schedule_.at_step(state_.step, state_.plateau);
+    set_learning_rate(*optimizer_, lr);
+    if (!apply_update(*model_, *optimizer_, totals, t.clip_norm))
+      throw Error("training diverged: non-finite loss at step " + std::to_string(state_.step) +
+                  " (learning rate " + std::to_string(lr) + "); " + dir_.best() + " and " +
+                  dir_.checkpoint() + " are untouched. Lower training.learning_rate or add warm-up.");
+    window_.totals += totals;
+    window_.steps += 1;
+  }
+
+  void log_progress() {
+    const auto& t = config_.training;
+    auto& w = window_;
+    const double secs = seconds_since(w.since);
+    const double steps_per_second = w.steps / std::max(1e-9, secs);
+    const double elapsed = seconds_since(run_start_);
+    double eta = std::numeric_limits<double>::infinity();
+    if (t.time_budget_minutes > 0) eta = std::min(eta, t.time_budget_minutes * 60 - elapsed);
+    if (t.max_steps > 0) eta = std::min(eta, (t.max_steps - state_.step) / steps_per_second);
+    const double per_update = static_cast<double>(t.accumulate_gradients) * env_.world_size;
+    const double batches_left = (t.max_epochs - state_.epoch) * static_cast<double>(batches_per_epoch_) +
+                                (batches_per_epoch_ - state_.batch_in_epoch);
+    eta = std::min(eta, batches_left / per_update / steps_per_second);
+    std::string sync;
+    if (group_)
+      sync = fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps, 1000 * w.sync_seconds / w.steps);
+    spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | elapsed {} | eta {}",
+                 state_.epoch, state_.step, w.totals.loss / w.totals.tokens, std::exp(w.totals.nll / w.totals.tokens),
+                 schedule_.at_step(state_.step, state_.plateau), w.totals.tokens / secs, sync,
+                 format_duration(elapsed), format_duration(eta));
+    w = Window{};
+  }
+
+  // Rank 0 only: the others carry on to the next update and wait for it there.
+  void validate_and_save() {
+    last_validated_step_ = state_.step;
+    if (!leader()) return;
+    const auto v = validate(*model_, *translator_, prepared_, config_.training.batch_tokens, device_);
+    last_validation_seconds_ = v.seconds;
+    const bool by_bleu = config_.training.best_metric == "bleu";
+    const double score = by_bleu ? v.bleu : v.ppl;
+    const bool improved = !state_.has_best || (by_bleu ? score > state_.best_score : score < state_.best_score);
+    if (improved) {
+      state_.has_best = true;
+      state_.best_score = score;
+      state_.best_step = state_.step;
+      state_.validations_without_improvement = 0;
+      save_weights(*model_, dir_.best());
+    } else {
+      ++state_.validations_without_improvement;
+    }
+    if (schedule_.on_validation(improved, state_.plateau))
+      spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.plateau));
+    state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
+    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+    spdlog::info("validation step {} | ppl {:.2f} | BLEU {:.2f} | best {} {:.2f} at step {}{} | {:.1f} s",
+                 state_.step, v.ppl, v.bleu, config_.training.best_metric, state_.best_score, state_.best_step,
+                 improved ? " (new best)" : "", v.seconds);
+    const nlohmann::ordered_json line = {{"step", state_.step},
+                                         {"epoch", state_.epoch},
+                                         {"valid_ppl", v.ppl},
+                                         {"valid_bleu", v.bleu},
+                                         {"lr", schedule_.at_step(state_.step, state_.plateau)},
+                                         {"train_seconds", state_.train_seconds},
+                                         {"validation_seconds", v.seconds},
+                                         {"best", improved}};
+    std::ofstream(dir_.metrics(), std::ios::app) << line.dump() << "\n";
+  }
+
+  Config config_;
+  TrainOptions options_;
+  ModelDir dir_;
+  DistributedEnv env_;
+  std::unique_ptr<ProcessGroup> group_;  // set when there are several ranks
+  LrSchedule schedule_;
+  TrainerState state_;
+  PreparedData prepared_;
+  std::string device_;
+  models::Seq2Seq model_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<Translator> translator_;  // rank 0: validation BLEU
+  int64_t batches_per_epoch_ = 0;
+  Window window_;
+  Clock::time_point run_start_;
+  double base_train_seconds_ = 0;
+  double last_validation_seconds_ = 0;
+  int64_t last_validated_step_ = -1;
+};
+
+}  // namespace
+
+void train(const Config& config, const TrainOptions& options) { Trainer(config, options).run(); }
+
+}  // namespace nmt

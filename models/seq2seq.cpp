@@ -1,0 +1,26 @@
+#include "models/seq2seq.h"
+
+#include <c10/util/Exception.h>
+
+namespace nmt::models {
+
+void check_source(const torch::Tensor& src, const torch::Tensor& src_lengths) {
+  TORCH_CHECK(src.dim() == 2 && src.scalar_type() == torch::kInt64,
+              "source tokens must be an int64 tensor [B, S], got ", src.scalar_type(), " ", src.sizes());
+  TORCH_CHECK(src_lengths.dim() == 1 && src_lengths.size(0) == src.size(0),
+              "source lengths must be [B] with B = ", src.size(0), ", got ", src_lengths.sizes());
+}
+
+void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in) {
+  TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.scalar_type() == torch::kInt64 && tgt_in.size(0) == src.size(0),
+              "target tokens must be an int64 tensor [B, T] with B = ", src.size(0), ", got ",
+              tgt_in.scalar_type(), " ", tgt_in.sizes());
+}
+
+void check_step_input(const torch::Tensor& prev_tokens) {
+  TORCH_CHECK(prev_tokens.dim() == 1 && prev_tokens.scalar_type() == torch::kInt64,
+              "previous tokens must be an int64 tensor [B], got ", prev_tokens.scalar_type(), " ",
+              prev_tokens.sizes());
+}
+
+}  // namespace nmt::models

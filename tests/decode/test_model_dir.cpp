@@ -1,0 +1,51 @@
+// A model directory written piece by piece, as the trainer does, loads back
+// into the same network; what is missing or does not fit is named.
+#include <catch2/catch.hpp>
+
+#include "app/decode/model_dir.h"
+#include "common/error.h"
+#include "data/text_file.h"
+#include "tiny_model.h"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+nmt::ModelDir write_model_dir(const nmt::test::TinyModel& t, const std::string& name) {
+  nmt::ModelDir dir{nmt::test::scratch_dir(name).string()};
+  nmt::store_tokenizers(dir, t.data.tokenizers);
+  nmt::data::write_file_atomically(dir.config(), nmt::to_yaml(t.config));
+  nmt::save_weights(*t.model, dir.best());
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("a model directory loads the same weights, tokenizer and config", "[model_dir]") {
+  const auto t = nmt::test::tiny_model("model-dir-load", "transformer");
+  const auto dir = write_model_dir(t, "model-dir-ok");
+  CHECK(nmt::data::file_exists(dir.path + "/spm.model"));
+  const auto loaded = nmt::load_model_dir(dir.path, "cpu");
+  CHECK(loaded.config.model.type == "transformer");
+  CHECK(loaded.tokenizers.joint());
+  CHECK(loaded.tokenizers.src->vocab_size() == t.data.tokenizers.src->vocab_size());
+  CHECK_FALSE(loaded.model->is_training());
+  const auto expected = t.model->named_parameters();
+  for (const auto& p : loaded.model->named_parameters()) CHECK(torch::equal(p.value(), expected[p.key()]));
+}
+
+TEST_CASE("a model directory with a missing or foreign file is an error naming it", "[model_dir]") {
+  const auto t = nmt::test::tiny_model("model-dir-bad");
+  CHECK_THROWS_WITH(nmt::load_model_dir("no/such/dir"), Contains("no/such/dir: model directory not found"));
+
+  const auto no_weights = write_model_dir(t, "model-dir-no-weights");
+  std::filesystem::remove(no_weights.best());
+  CHECK_THROWS_WITH(nmt::load_model_dir(no_weights.path), Contains(no_weights.best() + ": weights not found"));
+
+  // Weights of another size than the config says.
+  const auto other = write_model_dir(t, "model-dir-other-size");
+  auto bigger = t.config;
+  bigger.model.hidden_dim = 48;
+  nmt::data::write_file_atomically(other.config(), nmt::to_yaml(bigger));
+  CHECK_THROWS_WITH(nmt::load_model_dir(other.path), Contains(other.best()) && Contains("does the config match"));
+}

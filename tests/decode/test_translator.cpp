@@ -1,0 +1,76 @@
+// The translator on an untrained model: what it promises does not depend on
+// the translations being good.
+#include <catch2/catch.hpp>
+
+#include "app/decode/heatmap.h"
+#include "app/decode/translator.h"
+#include "common/error.h"
+#include "tiny_model.h"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::vector<std::string> kSources = {"Wir haben drei Bücher gekauft .", "",
+                                           "Am ersten Mai fährt unser Nachbar nach Berlin .",
+                                           "Zwei rote Autos ."};
+
+nmt::Translator translator_for(const nmt::test::TinyModel& t, int beam, int batch_size) {
+  auto decoding = t.config.decoding;
+  decoding.beam_size = beam;
+  decoding.batch_size = batch_size;
+  decoding.max_length_b = 5;  // an untrained model rarely stops on its own
+  return nmt::Translator(t.model, t.data.tokenizers, decoding, "cpu");
+}
+
+}  // namespace
+
+TEST_CASE("translations keep the input order, and an empty line stays empty", "[translator]") {
+  const auto t = nmt::test::tiny_model("translator-order");
+  const auto batched = translator_for(t, 1, 64).translate(kSources);
+  REQUIRE(batched.size() == kSources.size());
+  CHECK(batched[1].empty());
+  // One sentence at a time, in batches of one: the same text for each line.
+  const auto single = translator_for(t, 1, 1);
+  for (std::size_t i = 0; i < kSources.size(); ++i) CHECK(single.translate({kSources[i]}).front() == batched[i]);
+  CHECK(translator_for(t, 1, 64).translate({}).empty());
+}
+
+TEST_CASE("n-best lists are sorted by score and as long as asked", "[translator]") {
+  const auto t = nmt::test::tiny_model("translator-nbest");
+  const auto lists = translator_for(t, 4, 2).translate_n_best(kSources, 3);
+  REQUIRE(lists.size() == kSources.size());
+  CHECK(lists[1].size() == 1);  // the empty source
+  for (std::size_t i : {0, 2, 3}) {
+    REQUIRE(lists[i].size() == 3);
+    CHECK(lists[i][0].score >= lists[i][1].score);
+    CHECK(lists[i][1].score >= lists[i][2].score);
+  }
+  // The best of the list is what translate() gives with the same beam.
+  CHECK(translator_for(t, 4, 2).translate({kSources[0]}).front() == lists[0][0].text);
+}
+
+TEST_CASE("attention has a row per target piece and a column per source piece", "[translator]") {
+  const auto t = nmt::test::tiny_model("translator-attention");
+  nmt::AttentionMap map;
+  const auto text = translator_for(t, 1, 64).translate_with_attention(kSources[0], map);
+  CHECK(text == translator_for(t, 1, 64).translate({kSources[0]}).front());
+  REQUIRE(map.weights.size() == map.target_pieces.size());
+  CHECK(map.source_pieces.back() == "</s>");
+  for (const auto& row : map.weights) {
+    REQUIRE(row.size() == map.source_pieces.size());
+    double sum = 0;
+    for (float w : row) sum += w;
+    CHECK(sum == Approx(1.0).margin(1e-4));
+  }
+  const auto svg = nmt::attention_svg(map);
+  CHECK_THAT(svg, Contains("<svg") && Contains("&lt;/s&gt;"));
+}
+
+TEST_CASE("opening a model for translation accepts only decoding overrides", "[translator]") {
+  nmt::TranslateOptions options;
+  options.overrides = {"training.learning_rate=0.1"};
+  CHECK_THROWS_WITH(nmt::open_translator("no-such-dir", options), Contains("only decoding.* can be set"));
+  options.overrides = {};
+  CHECK_THROWS_WITH(nmt::open_translator("no-such-dir", options), Contains("no-such-dir: model directory not found"));
+}

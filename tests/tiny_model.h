@@ -1,0 +1,55 @@
+#pragma once
+// A small generated corpus, its tokenizer and an untrained network: enough
+// for unit tests of the translator, checkpoints and model directories.
+#include <torch/torch.h>
+
+#include <string>
+
+#include "app/config/config.h"
+#include "app/decode/model_dir.h"
+#include "app/train/prepare.h"
+#include "helpers.h"
+
+namespace nmt::test {
+
+inline Config tiny_config(const std::string& dir, const std::string& type = "gru") {
+  Config c;
+  c.data.train = dir + "/train";
+  c.data.valid = dir + "/valid";
+  c.data.test = dir + "/test";
+  c.data.generate = true;
+  c.data.generate_train = 1000;
+  c.data.generate_valid = 20;
+  c.data.generate_test = 20;
+  c.tokenizer.prefix = dir + "/spm";
+  c.tokenizer.vocab_size = 150;
+  c.model.type = type;
+  c.model.embedding_dim = 32;
+  c.model.hidden_dim = 32;
+  c.model.heads = 2;
+  c.model.ff_dim = 64;
+  c.model.encoder_layers = type == "transformer" ? 2 : 1;
+  c.model.decoder_layers = type == "transformer" ? 2 : 1;
+  c.model.dropout = 0.1;
+  c.training.model_dir = dir + "/model";
+  return c;
+}
+
+struct TinyModel {
+  Config config;
+  PreparedData data;
+  models::Seq2Seq model;
+};
+
+// Prepares the corpus (generated once per scratch dir) and builds a model with seed 1.
+inline TinyModel tiny_model(const std::string& name, const std::string& type = "gru") {
+  const auto dir = (std::filesystem::path(NMT_BINARY_DIR) / "test-scratch" / name).string();
+  std::filesystem::create_directories(dir);
+  TinyModel t{tiny_config(dir, type), {}, nullptr};
+  t.data = prepare_data(t.config);
+  torch::manual_seed(1);
+  t.model = build_model_for(t.config, t.data.tokenizers);
+  return t;
+}
+
+}  // namespace nmt::test
