@@ -18,19 +18,18 @@ void seeded_shuffle(std::vector<T>& items, std::mt19937_64& rng) {
 
 }  // namespace
 
-std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedPair>& pairs,
+std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<PairLengths>& pairs,
                                                     const BatchLimits& limits, std::uint64_t seed,
                                                     bool shuffle) {
   std::mt19937_64 rng(seed);
   std::vector<std::int64_t> order(pairs.size());
   std::iota(order.begin(), order.end(), 0);
   if (shuffle) seeded_shuffle(order, rng);
-  auto length = [&](std::int64_t i) {
-    return std::max(pairs[i].src.size(), pairs[i].tgt.size()) + 1;  // + EOS / BOS
+  auto length = [&](std::int64_t i) -> std::size_t {
+    return std::max(pairs[i].src, pairs[i].tgt) + 1;  // + EOS / BOS
   };
   std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
-    return std::make_pair(pairs[a].tgt.size(), pairs[a].src.size()) <
-           std::make_pair(pairs[b].tgt.size(), pairs[b].src.size());
+    return std::make_pair(pairs[a].tgt, pairs[a].src) < std::make_pair(pairs[b].tgt, pairs[b].src);
   });
 
   std::vector<std::vector<std::int64_t>> batches;
@@ -52,6 +51,12 @@ std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedP
   if (!current.empty()) batches.push_back(std::move(current));
   if (shuffle) seeded_shuffle(batches, rng);
   return batches;
+}
+
+std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedPair>& pairs,
+                                                    const BatchLimits& limits, std::uint64_t seed,
+                                                    bool shuffle) {
+  return plan_batches(PairsInMemory(pairs).lengths(), limits, seed, shuffle);
 }
 
 SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& sources) {
@@ -78,15 +83,19 @@ SourceBatch SourceBatch::to(const torch::Device& device) const {
   return {src.to(device), src_lengths.to(device)};
 }
 
-Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members) {
+Batch make_batch(const PairSource& pairs, const std::vector<std::int64_t>& members) {
   const auto n = static_cast<std::int64_t>(members.size());
-  std::vector<const std::vector<int>*> sources;
+  std::vector<PairView> views;
+  std::vector<std::vector<int>> sources;  // make_source_batch takes vectors: one copy of the source side
   std::size_t tgt_len = 0;
   for (auto i : members) {
-    sources.push_back(&pairs[i].src);
-    tgt_len = std::max(tgt_len, pairs[i].tgt.size() + 1);
+    views.push_back(pairs.pair(static_cast<std::size_t>(i)));
+    sources.emplace_back(views.back().src, views.back().src + views.back().src_len);
+    tgt_len = std::max(tgt_len, views.back().tgt_len + 1);
   }
-  auto source = make_source_batch(sources);
+  std::vector<const std::vector<int>*> source_ptrs;
+  for (const auto& s : sources) source_ptrs.push_back(&s);
+  auto source = make_source_batch(source_ptrs);
   const auto opts = torch::TensorOptions().dtype(torch::kInt64);
   Batch b;
   b.src = std::move(source.src);
@@ -96,17 +105,21 @@ Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std:
   auto tin = b.tgt_in.accessor<std::int64_t, 2>();
   auto tout = b.tgt_out.accessor<std::int64_t, 2>();
   for (std::int64_t r = 0; r < n; ++r) {
-    const auto& p = pairs[members[r]];
+    const auto& p = views[r];
     tin[r][0] = kBosId;
-    for (std::size_t j = 0; j < p.tgt.size(); ++j) {
+    for (std::size_t j = 0; j < p.tgt_len; ++j) {
       tin[r][j + 1] = p.tgt[j];
       tout[r][j] = p.tgt[j];
     }
-    tout[r][p.tgt.size()] = kEosId;
-    b.tgt_tokens += static_cast<std::int64_t>(p.tgt.size() + 1);
+    tout[r][p.tgt_len] = kEosId;
+    b.tgt_tokens += static_cast<std::int64_t>(p.tgt_len + 1);
     b.indices.push_back(p.index);
   }
   return b;
+}
+
+Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members) {
+  return make_batch(PairsInMemory(pairs), members);
 }
 
 Batch Batch::to(const torch::Device& device) const {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "data/parallel_corpus.h"
+#include "data/pair_source.h"
 
 namespace nmt::data {
 
@@ -19,6 +19,9 @@ struct BatchLimits {
 // padding; each batch respects the limits (a single over-long pair gets a
 // batch of its own). With `shuffle`, the order of the batches is shuffled;
 // the same seed gives the same batches in the same order.
+std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<PairLengths>& lengths,
+                                                    const BatchLimits& limits, std::uint64_t seed,
+                                                    bool shuffle);
 std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedPair>& pairs,
                                                     const BatchLimits& limits, std::uint64_t seed,
                                                     bool shuffle);
@@ -35,6 +38,7 @@ struct Batch {
   Batch to(const torch::Device& device) const;
 };
 
+Batch make_batch(const PairSource& pairs, const std::vector<std::int64_t>& members);
 Batch make_batch(const std::vector<TokenizedPair>& pairs, const std::vector<std::int64_t>& members);
 
 // Source sides alone, for translation: no targets, no corpus positions.

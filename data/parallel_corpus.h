@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ void require_same_line_count(const std::string& a_path, std::size_t a_lines, con
 
 // Reads two aligned files; different line counts are an error naming both.
 std::vector<SentencePair> read_parallel(const std::string& src_path, const std::string& tgt_path);
+
+// The same, one pair at a time (line numbers from 0), for corpora larger than
+// memory; the line-count check comes when the shorter file ends.
+void for_each_pair(const std::string& src_path, const std::string& tgt_path,
+                   const std::function<void(std::int64_t line, const SentencePair& pair)>& visit);
 
 // A pair as token ids (no BOS/EOS), with its position in the corpus.
 struct TokenizedPair {
@@ -40,6 +46,10 @@ struct FilterStats {
   std::int64_t src_unknown = 0;
   std::int64_t tgt_unknown = 0;
 };
+
+// Whether a tokenized pair passes the filter below; counts it either way.
+bool accept_pair(const std::vector<int>& src, const std::vector<int>& tgt, const FilterLimits& limits, int unk_id,
+                 FilterStats& stats);
 
 // Keeps pairs that are non-empty on both sides, within max_length tokens per
 // side and within max_length_ratio; counts the rest by reason.

@@ -13,28 +13,55 @@
 
 namespace nmt::data {
 
+namespace {
+
+// One line's clean-up and check; `number` is 1-based.
+void check_line(std::string& line, LineEnds mode, const std::string& name, std::int64_t number) {
+  if (mode == LineEnds::kClean) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (number == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  }
+  const auto bad = find_invalid_utf8(line);
+  if (bad != std::string::npos)
+    throw Error(name + ":" + std::to_string(number) + ": invalid UTF-8 at byte " + std::to_string(bad + 1) +
+                " of the line");
+}
+
+void open_for_reading(std::ifstream& in, const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw Error(path + ": is a directory, not a text file");
+  in.open(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+}
+
+}  // namespace
+
 std::vector<std::string> read_lines(std::istream& in, const std::string& name, LineEnds mode) {
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) {
-    if (mode == LineEnds::kClean) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (lines.empty() && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-    }
-    const auto bad = find_invalid_utf8(line);
-    if (bad != std::string::npos)
-      throw Error(name + ":" + std::to_string(lines.size() + 1) + ": invalid UTF-8 at byte " +
-                  std::to_string(bad + 1) + " of the line");
+    check_line(line, mode, name, static_cast<std::int64_t>(lines.size()) + 1);
     lines.push_back(std::move(line));
   }
   if (in.bad()) throw Error(name + ": read error");
   return lines;
 }
 
+LineReader::LineReader(const std::string& path, LineEnds mode) : path_(path), mode_(mode) {
+  open_for_reading(in_, path);
+}
+
+bool LineReader::next(std::string& line) {
+  if (!std::getline(in_, line)) {
+    if (in_.bad()) throw Error(path_ + ": read error");
+    return false;
+  }
+  check_line(line, mode_, path_, ++lines_);
+  return true;
+}
+
 std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
-  if (std::filesystem::is_directory(path)) throw Error(path + ": is a directory, not a text file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+  std::ifstream in;
+  open_for_reading(in, path);
   return read_lines(in, path, mode);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-#include <iosfwd>
+#include <cstdint>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,23 @@ std::vector<std::string> read_lines(const std::string& path, LineEnds mode = Lin
 
 // The same from a stream (standard input, say); `name` stands for the file in errors.
 std::vector<std::string> read_lines(std::istream& in, const std::string& name, LineEnds mode = LineEnds::kClean);
+
+// Reads a text file one line at a time, with read_lines' rules and errors,
+// so a corpus larger than memory can be streamed.
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path, LineEnds mode = LineEnds::kClean);
+  // The next line, or false at the end of the file.
+  bool next(std::string& line);
+  std::int64_t lines_read() const { return lines_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  LineEnds mode_;
+  std::ifstream in_;
+  std::int64_t lines_ = 0;
+};
 
 // Writes lines (each followed by LF) atomically (see atomic_file.h): readers
 // never see a half-written file.

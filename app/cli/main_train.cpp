@@ -1,10 +1,28 @@
 // nmt-train: trains a translator from a YAML config.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "app/cli/run_main.h"
 #include "app/config/config.h"
-#include "app/runtime/runtime.h"
+#include "app/train/launcher.h"
 #include "app/train/trainer.h"
+#include "common/error.h"
+
+namespace {
+
+// The command line for each rank: this one without --nproc.
+std::vector<std::string> without_nproc(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--nproc") ++i;
+    else if (a.rfind("--nproc=", 0) != 0) args.push_back(a);
+  }
+  return args;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App cli{"Train a translator: data and tokenizer preparation, training with validation, "
@@ -13,6 +31,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   double time_budget = -1;
   nmt::TrainOptions options;
+  int nproc = 1;
   cli.add_option("--config", config_path, "YAML experiment config")->required();
   cli.add_option("--set", overrides, "override a config value: section.key=value");
   cli.add_option("--model-dir", model_dir, "where the model goes (overrides training.model_dir)");
@@ -20,12 +39,20 @@ int main(int argc, char** argv) {
                  "wall-clock minutes for the whole run, validation included (overrides "
                  "training.time_budget_minutes)");
   cli.add_flag("--resume", options.resume, "continue from the model directory's checkpoint");
+  cli.add_option("--nproc", nproc,
+                 "data-parallel ranks to start on this machine (like torchrun --standalone "
+                 "--nproc_per_node N); under torchrun, leave it out")
+      ->check(CLI::Range(1, 1024));
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
     auto config = nmt::load_config(config_path);
     if (!model_dir.empty()) overrides.push_back("training.model_dir=" + model_dir);
     if (time_budget >= 0) overrides.push_back("training.time_budget_minutes=" + std::to_string(time_budget));
     nmt::apply_overrides(config, overrides);
+    if (nproc > 1) {
+      if (std::getenv("RANK")) throw nmt::Error("--nproc starts its own ranks; RANK is already set (torchrun?)");
+      return nmt::launch_local_ranks(nproc, without_nproc(argc, argv));
+    }
     nmt::train(config, options);
     return 0;
   });

@@ -31,7 +31,10 @@ struct TokenizerConfig {
   std::string type = "unigram";       // unigram | bpe
   int vocab_size = 8000;
   double character_coverage = 1.0;
-  int input_sentence_size = 0;        // sentences sampled for training; 0 = all
+  int input_sentence_size = 0;        // SentencePiece's own sample of the sentences it gets; 0 = all
+  // Pairs read into memory to train the tokenizer: a uniform sample of a
+  // bigger corpus, so preparation stays within memory. 0 = all.
+  int max_training_sentences = 1000000;
 };
 
 using ModelConfig = models::ModelConfig;

@@ -131,6 +131,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("tokenizer.vocab_size", k.vocab_size, 16, 1000000),
       real_field("tokenizer.character_coverage", k.character_coverage, 0.9, 1),
       int_field("tokenizer.input_sentence_size", k.input_sentence_size, 0, kBig),
+      int_field("tokenizer.max_training_sentences", k.max_training_sentences, 0, kBig),
 
       choice_field("model.type", m.type, {"gru", "transformer"}),
       int_field("model.embedding_dim", m.embedding_dim, 1, 65536),

@@ -57,11 +57,19 @@ std::string resolve_device(const std::string& device, const std::string& key) {
   return device;
 }
 
-double peak_rss_mib() {
+namespace {
+
+// A "Key:   1234 kB" line of /proc/self/status, in MiB.
+double status_mib(const std::string& key) {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024.0;
   return 0;
 }
+
+}  // namespace
+
+double peak_rss_mib() { return status_mib("VmHWM"); }
+double anonymous_rss_mib() { return status_mib("RssAnon"); }
 
 }  // namespace nmt

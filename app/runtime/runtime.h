@@ -23,4 +23,8 @@ std::string resolve_device(const std::string& device, const std::string& key = "
 // Peak resident memory of this process so far (VmHWM), in MiB.
 double peak_rss_mib();
 
+// Anonymous resident memory now (RssAnon: heap and tensors, not mapped
+// files), in MiB: what a corpus larger than memory must not grow.
+double anonymous_rss_mib();
+
 }  // namespace nmt

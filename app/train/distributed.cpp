@@ -68,6 +68,7 @@ struct ProcessGroup::Impl {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroup> group;
   std::string backend;
+  std::string device;
   // The heartbeat: its own store connection (a TCPStore client is not
   // thread-safe), a counter under "heartbeat/<rank>" every kHeartbeat.
   c10::intrusive_ptr<c10d::Store> heartbeat_store;
@@ -157,6 +158,7 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, const std::string& device,
   auto& d = *impl_;
   d.env = env;
   d.timeout = timeout;
+  d.device = device;
   const bool host = !env.agent_store && env.rank == 0;
   const std::string where = env.master_addr + ":" + std::to_string(env.master_port);
   try {
@@ -210,16 +212,29 @@ int ProcessGroup::rank() const { return impl_->env.rank; }
 int ProcessGroup::size() const { return impl_->env.world_size; }
 std::string ProcessGroup::backend() const { return impl_->backend; }
 
+// NCCL works on the GPU only: CPU tensors (sizes, flags, checkpoint bytes) go there and back.
+template <class Collective>
+void ProcessGroup::on_backend_device(torch::Tensor& tensor, Collective&& collective) {
+  if (impl_->backend != "nccl" || !tensor.is_cpu()) return collective(tensor);
+  auto on_device = tensor.to(torch::Device(impl_->device));
+  collective(on_device);
+  tensor.copy_(on_device);
+}
+
 void ProcessGroup::all_reduce_sum(torch::Tensor& tensor) {
-  std::vector<torch::Tensor> tensors{tensor};
-  impl_->run("all-reduce", impl_->group->allreduce(tensors));
+  on_backend_device(tensor, [&](torch::Tensor& t) {
+    std::vector<torch::Tensor> tensors{t};
+    impl_->run("all-reduce", impl_->group->allreduce(tensors));
+  });
 }
 
 void ProcessGroup::broadcast(torch::Tensor& tensor, int root) {
-  std::vector<torch::Tensor> tensors{tensor};
-  c10d::BroadcastOptions options;
-  options.rootRank = root;
-  impl_->run("broadcast", impl_->group->broadcast(tensors, options));
+  on_backend_device(tensor, [&](torch::Tensor& t) {
+    std::vector<torch::Tensor> tensors{t};
+    c10d::BroadcastOptions options;
+    options.rootRank = root;
+    impl_->run("broadcast", impl_->group->broadcast(tensors, options));
+  });
 }
 
 void ProcessGroup::barrier() { impl_->run("barrier", impl_->group->barrier()); }

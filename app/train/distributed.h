@@ -50,6 +50,10 @@ class ProcessGroup {
   void barrier();
 
  private:
+  // Runs a collective on `tensor`, moving it to the backend's device and back where needed.
+  template <class Collective>
+  void on_backend_device(torch::Tensor& tensor, Collective&& collective);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -4,8 +4,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <random>
 
 #include "common/error.h"
+#include "data/binary_dataset.h"
 #include "data/generated_corpus.h"
 #include "data/text_file.h"
 
@@ -43,20 +47,40 @@ void ensure_generated_corpus(const Config& c) {
   }
 }
 
-PreparedData prepare_data(const Config& c) {
-  validate_for_training(c);
-  ensure_generated_corpus(c);
-  const auto& d = c.data;
-  auto train_raw = data::read_parallel(side(d.train, d.src_lang), side(d.train, d.tgt_lang));
-  PreparedData out;
+namespace {
 
-  // Train the tokenizer(s) that do not exist yet; reuse the others.
+// Trains the tokenizer model(s) that do not exist yet on the training text:
+// all of it, or a uniform sample of tokenizer.max_training_sentences pairs
+// (reservoir sampling while streaming, so a big corpus never sits in memory).
+bool train_missing_tokenizers(const Config& c) {
   const auto paths = tokenizer_paths(c);
-  data::TokenizerTrainOptions opts{c.tokenizer.type, c.tokenizer.vocab_size,
-                                   c.tokenizer.character_coverage, c.tokenizer.input_sentence_size,
-                                   c.training.seed};
+  bool any_missing = false;
+  for (const auto& p : paths) any_missing = any_missing || !data::file_exists(p);
+  if (!any_missing) {
+    for (const auto& p : paths) spdlog::info("reusing tokenizer {}", p);
+    return false;
+  }
+  const auto& d = c.data;
+  const std::size_t limit = c.tokenizer.max_training_sentences > 0
+                                ? static_cast<std::size_t>(c.tokenizer.max_training_sentences)
+                                : std::numeric_limits<std::size_t>::max();
   std::vector<std::string> src_text, tgt_text;
-  for (const auto& p : train_raw) src_text.push_back(p.src), tgt_text.push_back(p.tgt);
+  std::mt19937_64 rng(static_cast<std::uint64_t>(c.training.seed));
+  std::int64_t seen = 0;
+  data::for_each_pair(side(d.train, d.src_lang), side(d.train, d.tgt_lang),
+                      [&](std::int64_t, const data::SentencePair& p) {
+                        ++seen;
+                        if (src_text.size() < limit) {
+                          src_text.push_back(p.src), tgt_text.push_back(p.tgt);
+                        } else if (const auto j = rng() % static_cast<std::uint64_t>(seen); j < limit) {
+                          src_text[j] = p.src, tgt_text[j] = p.tgt;
+                        }
+                      });
+  if (static_cast<std::size_t>(seen) > src_text.size())
+    spdlog::info("tokenizer training on a sample of {} of {} pairs (tokenizer.max_training_sentences)",
+                 src_text.size(), seen);
+  const data::TokenizerTrainOptions opts{c.tokenizer.type, c.tokenizer.vocab_size, c.tokenizer.character_coverage,
+                                         c.tokenizer.input_sentence_size, c.training.seed};
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (data::file_exists(paths[i])) {
       spdlog::info("reusing tokenizer {}", paths[i]);
@@ -68,17 +92,75 @@ PreparedData prepare_data(const Config& c) {
     const auto start = std::chrono::steady_clock::now();
     data::train_tokenizer(text, opts, paths[i]);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    spdlog::info("trained tokenizer {} ({} {}, vocabulary {}) in {:.1f} s", paths[i],
-                 c.tokenizer.type, paths.size() == 1 ? "joint" : "per language",
-                 c.tokenizer.vocab_size, secs);
-    out.tokenizer_trained = true;
+    spdlog::info("trained tokenizer {} ({} {}, vocabulary {}) in {:.1f} s", paths[i], c.tokenizer.type,
+                 paths.size() == 1 ? "joint" : "per language", c.tokenizer.vocab_size, secs);
   }
+  return true;
+}
+
+// Everything the dataset's ids are made from: a different text, tokenizer or
+// filter makes another checksum, and the dataset is rebuilt.
+data::DatasetInfo dataset_info(const Config& c, const data::Tokenizers& tok) {
+  data::Checksum sum;
+  sum.add("nmt dataset of " + c.data.src_lang + "-" + c.data.tgt_lang);
+  sum.add_file(side(c.data.train, c.data.src_lang));
+  sum.add_file(side(c.data.train, c.data.tgt_lang));
+  for (const auto& p : tokenizer_paths(c)) sum.add_file(p);
+  sum.add("max_length " + std::to_string(c.data.max_length) + " ratio " + std::to_string(c.data.max_length_ratio));
+  data::DatasetInfo info;
+  info.src_vocab = static_cast<std::uint32_t>(tok.src->vocab_size());
+  info.tgt_vocab = static_cast<std::uint32_t>(tok.tgt->vocab_size());
+  info.source_checksum = sum.value();
+  return info;
+}
+
+// Tokenizes and filters the training text into the binary dataset, streaming.
+void build_dataset(const Config& c, const data::Tokenizers& tok, const data::DatasetInfo& info,
+                   const std::string& path) {
+  const auto start = std::chrono::steady_clock::now();
+  const data::FilterLimits limits{c.data.max_length, c.data.max_length_ratio};
+  data::FilterStats stats;
+  data::BinaryDatasetWriter writer(path, info);
+  data::for_each_pair(side(c.data.train, c.data.src_lang), side(c.data.train, c.data.tgt_lang),
+                      [&](std::int64_t line, const data::SentencePair& p) {
+                        const auto src = tok.src->encode(p.src), tgt = tok.tgt->encode(p.tgt);
+                        if (data::accept_pair(src, tgt, limits, data::kUnkId, stats)) writer.add(src, tgt, line);
+                        if (stats.read % 1000000 == 0) spdlog::info("tokenized {} pairs", stats.read);
+                      });
+  writer.finish(stats);
+  spdlog::info("wrote {} ({} pairs kept of {}) in {:.1f} s", path, stats.kept, stats.read,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+}  // namespace
+
+std::string dataset_path(const Config& c) {
+  return c.tokenizer.prefix + "." + std::filesystem::path(c.data.train).filename().string() + "." +
+         c.data.src_lang + "-" + c.data.tgt_lang + ".bin";
+}
+
+PreparedData prepare_data(const Config& c) {
+  validate_for_training(c);
+  ensure_generated_corpus(c);
+  const auto& d = c.data;
+  PreparedData out;
+  out.tokenizer_trained = train_missing_tokenizers(c);
+  const auto paths = tokenizer_paths(c);
   out.tokenizers = data::load_tokenizers(paths.front(), paths.back());
 
-  data::FilterLimits limits{d.max_length, d.max_length_ratio};
-  out.train = data::filter_pairs(data::tokenize_pairs(out.tokenizers, train_raw), limits, data::kUnkId,
-                                 out.train_stats);
-  if (out.train.empty())
+  const auto info = dataset_info(c, out.tokenizers);
+  out.dataset_path = dataset_path(c);
+  if (data::dataset_matches(out.dataset_path, info)) {
+    spdlog::info("reusing dataset {}", out.dataset_path);
+  } else {
+    if (data::file_exists(out.dataset_path))
+      spdlog::info("{} is stale (corpus, tokenizer or filter changed) or damaged: rebuilding it", out.dataset_path);
+    build_dataset(c, out.tokenizers, info, out.dataset_path);
+    out.dataset_built = true;
+  }
+  out.train = std::make_shared<data::BinaryDataset>(out.dataset_path);
+  out.train_stats = out.train->info().stats;
+  if (out.train->size() == 0)
     throw Error(side(d.train, d.src_lang) + ": no training pair is left after filtering (" +
                 std::to_string(out.train_stats.read) + " read)");
 
@@ -109,6 +191,7 @@ std::string describe(const PreparedData& p, const Config& c) {
       "tokens %-10s %lld (%.1f per sentence), unknown %.4f%%\n"
       "tokens %-10s %lld (%.1f per sentence), unknown %.4f%%\n"
       "tokenizer         %s, %s, vocabulary %d / %d (%s)\n"
+      "dataset           %s (%s)\n"
       "validation pairs  %zu\n",
       c.data.train.c_str(), c.data.src_lang.c_str(), c.data.tgt_lang.c_str(),
       static_cast<long long>(s.read), static_cast<long long>(s.kept), pct(s.kept, s.read),
@@ -120,7 +203,8 @@ std::string describe(const PreparedData& p, const Config& c) {
       s.kept ? static_cast<double>(s.tgt_tokens) / s.kept : 0.0, pct(s.tgt_unknown, s.tgt_tokens),
       c.tokenizer.type.c_str(), p.tokenizers.joint() ? "joint" : "per language",
       p.tokenizers.src->vocab_size(), p.tokenizers.tgt->vocab_size(),
-      p.tokenizer_trained ? "trained now" : "reused", p.valid.size());
+      p.tokenizer_trained ? "trained now" : "reused", p.dataset_path.c_str(), p.dataset_built ? "built now" : "reused",
+      p.valid.size());
   return buf;
 }
 

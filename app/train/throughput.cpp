@@ -23,8 +23,8 @@ TrainThroughput measure_training(const Config& config, int steps) {
   auto model = build_model_for(config, prepared.tokenizers);
   model->to(device);
   auto optimizer = make_optimizer(t, *model);
-  const auto batches = data::plan_batches(prepared.train, {t.batch_tokens, t.batch_sentences}, 1, true);
-  auto batch_at = [&](int i) { return data::make_batch(prepared.train, batches[i % batches.size()]).to(device); };
+  const auto batches = data::plan_batches(prepared.train->lengths(), {t.batch_tokens, t.batch_sentences}, 1, true);
+  auto batch_at = [&](int i) { return data::make_batch(*prepared.train, batches[i % batches.size()]).to(device); };
   train_step(*model, *optimizer, batch_at(0), t.label_smoothing, t.clip_norm);  // warm-up
   TrainThroughput out;
   out.steps = steps;

@@ -72,7 +72,7 @@ class Trainer {
     std::string stop_reason = "reached training.max_epochs (" + std::to_string(t.max_epochs) + ")";
     bool stop = false;
     for (; state_.epoch <= t.max_epochs && !stop; ++state_.epoch, state_.batch_in_epoch = 0) {
-      const auto batches = data::plan_batches(prepared_.train, {t.batch_tokens, t.batch_sentences},
+      const auto batches = data::plan_batches(prepared_.train->lengths(), {t.batch_tokens, t.batch_sentences},
                                               static_cast<uint64_t>(t.seed) * 1000003ULL + state_.epoch, true);
       batches_per_epoch_ = static_cast<int64_t>(batches.size());
       while (state_.batch_in_epoch < batches_per_epoch_) {
@@ -143,7 +143,7 @@ class Trainer {
     if (leader()) prepared_ = prepare_data(config_);
     if (group_) group_->barrier();
     if (!leader()) prepared_ = prepare_data(config_);
-    spdlog::info("training pairs {} (of {} read), validation pairs {}", prepared_.train.size(),
+    spdlog::info("training pairs {} (of {} read), validation pairs {}", prepared_.train->size(),
                  prepared_.train_stats.read, prepared_.valid.size());
     if (leader()) {
       store_tokenizers(dir_, prepared_.tokenizers);
@@ -220,7 +220,7 @@ class Trainer {
     const auto& t = config_.training;
     StepResult totals;
     for (const auto* m : members)
-      totals += accumulate_gradients(*model_, data::make_batch(prepared_.train, *m).to(torch::Device(device_)),
+      totals += accumulate_gradients(*model_, data::make_batch(*prepared_.train, *m).to(torch::Device(device_)),
                                      t.label_smoothing);
     if (group_) {
       const auto start = Clock::now();
@@ -254,9 +254,10 @@ class Trainer {
     std::string sync;
     if (group_)
       sync = fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps, 1000 * w.sync_seconds / w.steps);
-    spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | elapsed {} | eta {}",
+    spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | {:.0f} MiB anon | "
+                 "elapsed {} | eta {}",
                  state_.epoch, state_.step, w.totals.loss / w.totals.tokens, std::exp(w.totals.nll / w.totals.tokens),
-                 schedule_.at_step(state_.step, state_.plateau), w.totals.tokens / secs, sync,
+                 schedule_.at_step(state_.step, state_.plateau), w.totals.tokens / secs, sync, anonymous_rss_mib(),
                  format_duration(elapsed), format_duration(eta));
     w = Window{};
   }

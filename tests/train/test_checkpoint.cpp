@@ -27,8 +27,8 @@ bool same_parameters(nmt::models::Seq2SeqImpl& a, nmt::models::Seq2SeqImpl& b) {
 TEST_CASE("a checkpoint restores weights, optimizer, trainer state and the RNG", "[checkpoint]") {
   auto t = nmt::test::tiny_model("checkpoint-restore");
   auto optimizer = nmt::make_optimizer(t.config.training, *t.model);
-  const auto batches = nmt::data::plan_batches(t.data.train, {500, 0}, 1, true);
-  nmt::train_step(*t.model, *optimizer, nmt::data::make_batch(t.data.train, batches[0]), 0.1, 1.0);
+  const auto batches = nmt::data::plan_batches(t.data.train->lengths(), {500, 0}, 1, true);
+  nmt::train_step(*t.model, *optimizer, nmt::data::make_batch(*t.data.train, batches[0]), 0.1, 1.0);
 
   nmt::TrainerState state;
   state.step = 7, state.epoch = 2, state.batch_in_epoch = 3, state.has_best = true;
@@ -61,7 +61,7 @@ TEST_CASE("a checkpoint restores weights, optimizer, trainer state and the RNG",
   CHECK(loaded.train_seconds == 42.5);
 
   // The same next step from both (same dropout draws): Adam's moments came back too.
-  const auto next = nmt::data::make_batch(t.data.train, batches[1]);
+  const auto next = nmt::data::make_batch(*t.data.train, batches[1]);
   torch::manual_seed(5);
   nmt::train_step(*t.model, *optimizer, next, 0.1, 1.0);
   torch::manual_seed(5);

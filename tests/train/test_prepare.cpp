@@ -34,7 +34,7 @@ TEST_CASE("preparing generates the corpus, trains the tokenizer once, then reuse
   CHECK(nmt::data::file_exists(dir + "/train.de"));
   CHECK(nmt::data::file_exists(dir + "/test.en"));
   CHECK(first.train_stats.read == 2000);
-  CHECK(first.train.size() == 2000);
+  CHECK(first.train->size() == 2000);
   CHECK(first.valid.size() == 50);
   CHECK(first.tokenizers.joint());
   CHECK(first.tokenizers.src->vocab_size() == 200);
@@ -44,6 +44,33 @@ TEST_CASE("preparing generates the corpus, trains the tokenizer once, then reuse
   CHECK_FALSE(second.tokenizer_trained);
   CHECK(nmt::test::read_file(dir + "/spm.model") == model_bytes);
   CHECK(nmt::describe(second, config).find("pairs kept        2000") != std::string::npos);
+  CHECK(first.dataset_built);
+  CHECK_FALSE(second.dataset_built);  // the binary dataset is reused too
+  CHECK(second.dataset_path == dir + "/spm.train.de-en.bin");
+
+  // A corpus changed since preparation (one pair fewer): the dataset is stale and rebuilt.
+  auto de = nmt::data::read_lines(dir + "/train.de");
+  auto en = nmt::data::read_lines(dir + "/train.en");
+  de.pop_back(), en.pop_back();
+  nmt::data::write_lines_atomically(dir + "/train.de", de);
+  nmt::data::write_lines_atomically(dir + "/train.en", en);
+  const auto third = nmt::prepare_data(config);
+  CHECK(third.dataset_built);
+  CHECK(third.train->size() == 1999);
+
+  // Files that no longer have the same number of lines: an error naming both.
+  en.pop_back();
+  nmt::data::write_lines_atomically(dir + "/train.en", en);
+  CHECK_THROWS_WITH(nmt::prepare_data(config), Contains("train.de has 1999 lines") && Contains("train.en has 1998"));
+}
+
+TEST_CASE("the tokenizer trains on a bounded sample of a big corpus", "[prepare]") {
+  const auto dir = nmt::test::scratch_dir("prepare-sample").string();
+  auto config = generated_config(dir);
+  config.tokenizer.max_training_sentences = 300;
+  const auto prepared = nmt::prepare_data(config);
+  CHECK(prepared.tokenizer_trained);
+  CHECK(prepared.train->size() == 2000);  // the dataset still has every pair
 }
 
 TEST_CASE("separate tokenizers are trained per language", "[prepare]") {
@@ -73,7 +100,7 @@ TEST_CASE("over-long and unbalanced training pairs are dropped and counted", "[p
   CHECK(s.dropped_empty == 1);
   CHECK(s.dropped_ratio + s.dropped_too_long >= 1);
   CHECK(s.kept + s.dropped_empty + s.dropped_ratio + s.dropped_too_long == 2000);
-  CHECK(prepared.train.size() == static_cast<std::size_t>(s.kept));
+  CHECK(prepared.train->size() == static_cast<std::size_t>(s.kept));
 }
 
 TEST_CASE("a config without training files is a clear error", "[prepare]") {
