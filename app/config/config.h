@@ -33,8 +33,9 @@ struct TokenizerConfig {
   double character_coverage = 1.0;
   int input_sentence_size = 0;        // SentencePiece's own sample of the sentences it gets; 0 = all
   // Pairs read into memory to train the tokenizer: a uniform sample of a
-  // bigger corpus, so preparation stays within memory. 0 = all.
-  int max_training_sentences = 1000000;
+  // bigger corpus, so preparation stays within memory. 0 = as many as
+  // SentencePiece takes here (499,999 pairs joint, 999,999 per language).
+  int max_training_sentences = 400000;
 };
 
 using ModelConfig = models::ModelConfig;

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <random>
 
 #include "common/error.h"
@@ -61,9 +60,14 @@ bool train_missing_tokenizers(const Config& c) {
     return false;
   }
   const auto& d = c.data;
-  const std::size_t limit = c.tokenizer.max_training_sentences > 0
-                                ? static_cast<std::size_t>(c.tokenizer.max_training_sentences)
-                                : std::numeric_limits<std::size_t>::max();
+  // Debian's SentencePiece crashes once it has loaded a million sentences (a
+  // progress line through an iostream it cannot reach from its own symbol
+  // scope, see sentencepiece_api.h), so it never gets that many.
+  const std::size_t cap = paths.size() == 1 ? 499999 : 999999;  // a joint model reads both sides
+  const auto wanted = static_cast<std::size_t>(c.tokenizer.max_training_sentences);
+  const std::size_t limit = wanted > 0 && wanted < cap ? wanted : cap;
+  if (wanted == 0 || wanted > cap)
+    spdlog::info("tokenizer training reads at most {} pairs (SentencePiece's limit in this build)", cap);
   std::vector<std::string> src_text, tgt_text;
   std::mt19937_64 rng(static_cast<std::uint64_t>(c.training.seed));
   std::int64_t seen = 0;
