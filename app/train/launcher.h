@@ -11,7 +11,9 @@ namespace nmt {
 // MASTER_ADDR=127.0.0.1 and MASTER_PORT (a free port unless already set).
 // Waits for all. When one fails, the others are stopped (SIGTERM, then
 // SIGKILL after a grace period) and the error names the rank and how it
-// ended. Ctrl-C reaches every rank (rank 0 then stops them all at one step).
+// ended. Ctrl-C in a terminal reaches every rank itself, SIGTERM to the
+// launcher is passed on; either way rank 0 stops them all at one step with a
+// checkpoint.
 // Returns the exit code for main().
 int launch_local_ranks(int nproc, const std::vector<std::string>& args);
 

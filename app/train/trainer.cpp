@@ -32,11 +32,13 @@
 namespace nmt {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+// SIGINT (Ctrl-C) and SIGTERM (a scheduler, a launcher) stop the run at the
+// next step with a checkpoint; the same signal again stops it at once.
+std::atomic<int> g_interrupted{0};
 
-void on_interrupt(int) {
-  g_interrupted = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
+void on_interrupt(int signal) {
+  g_interrupted = signal;
+  std::signal(signal, SIG_DFL);
 }
 
 using Clock = std::chrono::steady_clock;
@@ -175,6 +177,7 @@ class Trainer {
       translator_ = std::make_unique<Translator>(model_, prepared_.tokenizers, validation_decoding, device_);
     }
     std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
   }
 
   // Threads, device and, for several ranks, the process group.
@@ -203,7 +206,7 @@ class Trainer {
     int code = kGoOn;
     if (leader()) {
       const double budget = t.time_budget_minutes * 60;
-      if (g_interrupted) code = kInterrupted;
+      if (g_interrupted != 0) code = kInterrupted;
       // Leave room for the final validation inside the budget.
       else if (budget > 0 && seconds_since(run_start_) + 1.2 * last_validation_seconds_ >= budget) code = kTimeBudget;
       else if (t.early_stopping_patience > 0 && state_.validations_without_improvement >= t.early_stopping_patience)

@@ -8,8 +8,10 @@ struct TrainOptions {
 };
 
 // Trains the config's model: validation (perplexity, greedy BLEU), best model,
-// checkpoints, early stopping, stop by epochs, steps or wall-clock budget,
-// Ctrl-C saves a checkpoint. Everything lands in training.model_dir.
+// checkpoints, early stopping, stop by epochs, steps or wall-clock budget;
+// Ctrl-C or SIGTERM saves a checkpoint and stops. With torchrun's environment
+// (or nmt-train --nproc) this process is one rank of a data-parallel run.
+// Everything lands in training.model_dir (rank 0 writes it).
 void train(const Config& config, const TrainOptions& options);
 
 }  // namespace nmt
