@@ -77,6 +77,15 @@ struct ProcessGroup::Impl {
   std::condition_variable stop_signal;
   bool stopping = false;
 
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    stop_signal.notify_all();
+    if (heartbeat.joinable()) heartbeat.join();
+  }
+
   c10::intrusive_ptr<c10d::Store> connect(bool host) const {
     c10d::TCPStoreOptions options;
     options.port = static_cast<std::uint16_t>(env.master_port);
@@ -107,14 +116,16 @@ struct ProcessGroup::Impl {
     }
   }
 
-  // The heartbeat counters of every rank, or -1 where none could be read.
+  // The heartbeat counters of every rank, or -1 where none could be read;
+  // empty when the store is gone. Reads through the main connection: the
+  // heartbeat thread owns the other.
   std::vector<int64_t> heartbeats() const {
     std::vector<int64_t> out(env.world_size, -1);
     for (int r = 0; r < env.world_size; ++r) {
       try {
         const auto key = "nmt/heartbeat/" + std::to_string(r);
-        if (!heartbeat_store->check({key})) continue;
-        const auto bytes = heartbeat_store->get(key);
+        if (!store->check({key})) continue;
+        const auto bytes = store->get(key);
         out[r] = std::stoll(std::string(bytes.begin(), bytes.end()));
       } catch (const std::exception&) {
         return {};  // no store: whoever hosts it is gone
@@ -169,6 +180,8 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, const std::string& device,
                 (host ? "host" : "reach") + " the rendezvous store at " + where +
                 " (MASTER_ADDR, MASTER_PORT): " + e.what());
   }
+  // Beating before the group forms, so a rank that fails to join is named too.
+  d.heartbeat = std::thread([&d] { d.beat(); });
   const bool gpu = device.rfind("cuda", 0) == 0;
 #ifdef NMT_USE_NCCL
   if (gpu) {
@@ -196,17 +209,9 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, const std::string& device,
     }
     d.backend = "gloo";
   }
-  d.heartbeat = std::thread([&d] { d.beat(); });
 }
 
-ProcessGroup::~ProcessGroup() {
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->stopping = true;
-  }
-  impl_->stop_signal.notify_all();
-  if (impl_->heartbeat.joinable()) impl_->heartbeat.join();
-}
+ProcessGroup::~ProcessGroup() = default;
 
 int ProcessGroup::rank() const { return impl_->env.rank; }
 int ProcessGroup::size() const { return impl_->env.world_size; }
