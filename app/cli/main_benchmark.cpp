@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   std::string config_path, model_dir, src_path;
   int steps = 20, single = 100, threads = 0, beam = 5;
   cli.add_option("--config", config_path, "experiment config (training data and model)")->required();
-  cli.add_option("--model", model_dir, "trained model directory, for translation speed")->required();
+  cli.add_option("--model", model_dir, "trained model directory, for translation speed (without it: training only)");
   cli.add_option("--src", src_path, "sentences to translate (default: the config's data.test source)");
   cli.add_option("--steps", steps, "timed training steps");
   cli.add_option("--single", single, "sentences translated one at a time");
@@ -35,10 +35,11 @@ int main(int argc, char** argv) {
     if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
     const auto train = nmt::measure_training(config, steps);
 
-    nlohmann::ordered_json translate;
-    const auto loaded = nmt::load_model_dir(model_dir, config.training.device);
-    const auto sources = nmt::data::read_lines(src_path);
+    nlohmann::ordered_json translate = nlohmann::ordered_json::object();
+    const auto loaded = model_dir.empty() ? nmt::LoadedModel{} : nmt::load_model_dir(model_dir, config.training.device);
+    const auto sources = model_dir.empty() ? std::vector<std::string>{} : nmt::data::read_lines(src_path);
     for (int k : {1, beam}) {
+      if (model_dir.empty()) break;
       auto decoding = loaded.config.decoding;
       decoding.beam_size = k;
       const nmt::Translator translator(loaded.model, loaded.tokenizers, decoding, loaded.device);
