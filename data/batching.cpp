@@ -59,10 +59,19 @@ std::vector<std::vector<std::int64_t>> plan_batches(const std::vector<TokenizedP
   return plan_batches(PairsInMemory(pairs).lengths(), limits, seed, shuffle);
 }
 
-SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& sources) {
+namespace {
+
+// Source ids of one sentence, wherever they are stored.
+struct IdSpan {
+  const int* ids;
+  std::size_t size;
+};
+
+// ids + EOS, padded with kPadId: the one place source tensors are filled.
+SourceBatch source_batch(const std::vector<IdSpan>& sources) {
   const auto n = static_cast<std::int64_t>(sources.size());
   std::size_t longest = 0;
-  for (const auto* ids : sources) longest = std::max(longest, ids->size() + 1);
+  for (const auto& s : sources) longest = std::max(longest, s.size + 1);
   const auto opts = torch::TensorOptions().dtype(torch::kInt64);
   SourceBatch b;
   b.src = torch::full({n, static_cast<std::int64_t>(longest)}, kPadId, opts);
@@ -70,12 +79,21 @@ SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& source
   auto src = b.src.accessor<std::int64_t, 2>();
   auto lens = b.src_lengths.accessor<std::int64_t, 1>();
   for (std::int64_t r = 0; r < n; ++r) {
-    const auto& ids = *sources[r];
-    for (std::size_t j = 0; j < ids.size(); ++j) src[r][j] = ids[j];
-    src[r][ids.size()] = kEosId;
-    lens[r] = static_cast<std::int64_t>(ids.size() + 1);
+    const auto& s = sources[r];
+    for (std::size_t j = 0; j < s.size; ++j) src[r][j] = s.ids[j];
+    src[r][s.size] = kEosId;
+    lens[r] = static_cast<std::int64_t>(s.size + 1);
   }
   return b;
+}
+
+}  // namespace
+
+SourceBatch make_source_batch(const std::vector<const std::vector<int>*>& sources) {
+  std::vector<IdSpan> spans;
+  spans.reserve(sources.size());
+  for (const auto* ids : sources) spans.push_back({ids->data(), ids->size()});
+  return source_batch(spans);
 }
 
 SourceBatch SourceBatch::to(const torch::Device& device) const {
@@ -86,16 +104,14 @@ SourceBatch SourceBatch::to(const torch::Device& device) const {
 Batch make_batch(const PairSource& pairs, const std::vector<std::int64_t>& members) {
   const auto n = static_cast<std::int64_t>(members.size());
   std::vector<PairView> views;
-  std::vector<std::vector<int>> sources;  // make_source_batch takes vectors: one copy of the source side
+  std::vector<IdSpan> sources;  // straight from the pairs' storage (the mapping): no copy
   std::size_t tgt_len = 0;
   for (auto i : members) {
     views.push_back(pairs.pair(static_cast<std::size_t>(i)));
-    sources.emplace_back(views.back().src, views.back().src + views.back().src_len);
+    sources.push_back({views.back().src, views.back().src_len});
     tgt_len = std::max(tgt_len, views.back().tgt_len + 1);
   }
-  std::vector<const std::vector<int>*> source_ptrs;
-  for (const auto& s : sources) source_ptrs.push_back(&s);
-  auto source = make_source_batch(source_ptrs);
+  auto source = source_batch(sources);
   const auto opts = torch::TensorOptions().dtype(torch::kInt64);
   Batch b;
   b.src = std::move(source.src);

@@ -12,6 +12,7 @@
 #include "app/decode/model_dir.h"
 #include "data/text_file.h"
 #include "helpers.h"
+#include "tiny_model.h"
 
 using Catch::Matchers::Contains;
 using nmt::test::run;
@@ -53,21 +54,10 @@ std::string two_ranks(const std::string& args, int port) {
          "timeout 300 " + tool("nmt-train") + " " + args;
 }
 
-// Largest |a - b| / max |a| over the tensors of the two model directories'
-// best weights. The attention key biases are left out: their gradient is zero
-// in exact arithmetic (they add one constant to every score of a query), so
-// what they get is rounding noise, which Adam scales up to steps of the
-// learning rate; they agree with each other only to ~1 relative.
+// The weights of two model directories' best.pt, compared as in tiny_model.h.
 double relative_difference(const std::string& a_dir, const std::string& b_dir) {
   const auto a = nmt::load_model_dir(a_dir, "cpu"), b = nmt::load_model_dir(b_dir, "cpu");
-  const auto pb = b.model->named_parameters();
-  double worst = 0;
-  for (const auto& p : a.model->named_parameters()) {
-    if (p.key().size() >= 11 && p.key().compare(p.key().size() - 11, 11, "k_proj.bias") == 0) continue;
-    const auto scale = p.value().abs().max().item<double>();
-    worst = std::max(worst, (p.value() - pb[p.key()]).abs().max().item<double>() / std::max(scale, 1e-12));
-  }
-  return worst;
+  return nmt::test::relative_weight_difference(*a.model, *b.model);
 }
 
 }  // namespace
