@@ -51,15 +51,16 @@ Translator::Translator(models::Seq2Seq model, data::Tokenizers tokenizers, Decod
       device_(std::move(device)) {}
 
 std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src, const torch::Tensor& src_lengths,
-                                                        int n_best, bool keep_attention) const {
+                                                        int beam, int n_best, bool keep_attention) const {
   const SearchLimits limits{decoding_.max_length_a, decoding_.max_length_b};
-  if (decoding_.beam_size == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
+  if (beam <= 0) beam = decoding_.beam_size;
+  if (beam == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
     std::vector<std::vector<Hypothesis>> out;
     for (auto& h : greedy_search(*model_, src, src_lengths, limits, keep_attention)) out.push_back({std::move(h)});
     return out;
   }
   BeamOptions options;
-  options.beam_size = decoding_.beam_size;
+  options.beam_size = beam;
   options.n_best = n_best;
   options.alpha = decoding_.length_penalty;
   options.limits = limits;
@@ -68,7 +69,7 @@ std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src
 }
 
 std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const std::vector<std::string>& sources,
-                                                                         int n) const {
+                                                                         int n, int beam) const {
   std::vector<std::vector<int>> ids(sources.size());
   std::vector<std::size_t> order;  // non-empty sources, shortest first: batches with little padding
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -87,7 +88,7 @@ std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const s
     std::vector<const std::vector<int>*> batch_ids;
     for (auto i : members) batch_ids.push_back(&ids[i]);
     const auto batch = data::make_source_batch(batch_ids).to(device);
-    const auto hyps = search(batch.src, batch.src_lengths, n, false);
+    const auto hyps = search(batch.src, batch.src_lengths, beam, n, false);
     for (std::size_t r = 0; r < hyps.size(); ++r)
       for (const auto& h : hyps[r]) {
         std::vector<int> tokens(h.tokens.begin(), h.tokens.end());
@@ -106,13 +107,13 @@ std::vector<std::string> Translator::translate(const std::vector<std::string>& s
   return out;
 }
 
-std::string Translator::translate_with_attention(const std::string& source, AttentionMap& map) const {
+std::string Translator::translate_with_attention(const std::string& source, AttentionMap& map, int beam) const {
   const auto ids = tokenizers_.src->encode(source);
   map = {};
   if (ids.empty()) return "";
   EvalMode eval(*model_);
   const auto batch = data::make_source_batch({&ids}).to(torch::Device(device_));
-  const auto hyp = search(batch.src, batch.src_lengths, 1, true).front().front();
+  const auto hyp = search(batch.src, batch.src_lengths, beam, 1, true).front().front();
   std::vector<int> out(hyp.tokens.begin(), hyp.tokens.end());
   map.source_pieces = tokenizers_.src->pieces(ids);
   map.source_pieces.push_back("</s>");
@@ -129,7 +130,13 @@ std::string Translator::translate_with_attention(const std::string& source, Atte
   return tokenizers_.tgt->decode(out);
 }
 
-Translator open_translator(const std::string& model_dir, const TranslateOptions& options) {
+std::int64_t Translator::parameter_count() const {
+  std::int64_t n = 0;
+  for (const auto& p : model_->parameters()) n += p.numel();
+  return n;
+}
+
+Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved) {
   for (const auto& o : options.overrides)
     if (o.rfind("decoding.", 0) != 0) throw Error("--set " + o + ": only decoding.* can be set here");
   setup_threads(options.threads);
@@ -137,6 +144,7 @@ Translator open_translator(const std::string& model_dir, const TranslateOptions&
   apply_overrides(loaded.config, options.overrides);
   if (options.beam > 0) loaded.config.decoding.beam_size = options.beam;
   log_decoding(loaded.config.decoding);
+  if (resolved) *resolved = loaded.config;
   return Translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
 }
 

@@ -25,18 +25,20 @@ class Translator {
  public:
   Translator(models::Seq2Seq model, data::Tokenizers tokenizers, DecodingConfig decoding, std::string device);
 
+  // `beam` > 0 replaces decoding.beam_size for this call (a server's request may ask for its own).
   std::vector<std::string> translate(const std::vector<std::string>& sources) const;
   // The n best translations of each source, best first (n <= beam size).
-  std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources,
-                                                               int n) const;
-  std::string translate_with_attention(const std::string& source, AttentionMap& attention) const;
+  std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources, int n,
+                                                               int beam = 0) const;
+  std::string translate_with_attention(const std::string& source, AttentionMap& attention, int beam = 0) const;
 
   const DecodingConfig& decoding() const { return decoding_; }
+  std::int64_t parameter_count() const;
   const data::Tokenizers& tokenizers() const { return tokenizers_; }
 
  private:
   // Search for one batch of token sequences: n hypotheses each, best first.
-  std::vector<std::vector<Hypothesis>> search(const torch::Tensor& src, const torch::Tensor& src_lengths,
+  std::vector<std::vector<Hypothesis>> search(const torch::Tensor& src, const torch::Tensor& src_lengths, int beam,
                                               int n_best, bool keep_attention) const;
 
   models::Seq2Seq model_;
@@ -54,8 +56,9 @@ struct TranslateOptions {
 };
 
 // Opens a trained model directory for translation (nmt-translate,
-// nmt-evaluate): threads, device, decoding overrides, and one line on stderr
-// saying how it will search.
-Translator open_translator(const std::string& model_dir, const TranslateOptions& options);
+// nmt-evaluate, nmt-serve): threads, device, decoding overrides, and one line
+// on stderr saying how it will search. `resolved`, when given, receives the
+// directory's config with the overrides applied.
+Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved = nullptr);
 
 }  // namespace nmt

@@ -1,0 +1,119 @@
+// nmt-serve: serves a trained model directory over HTTP (JSON API and a web page).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+#include <thread>
+
+#include "app/cli/run_main.h"
+#include "app/config/config.h"
+#include "app/decode/translator.h"
+#include "app/serve/server.h"
+#include "common/error.h"
+
+namespace {
+
+// SIGINT and SIGTERM write their number into a pipe; a thread reading it
+// stops the server (a signal handler may not). Blocking the signals instead
+// would not do: libraries start threads before main() (OpenBLAS's pool), and
+// a signal delivered to one of those would kill the process.
+int g_signal_pipe[2] = {-1, -1};
+
+void on_stop_signal(int signal) {
+  const unsigned char byte = static_cast<unsigned char>(signal);
+  [[maybe_unused]] auto written = write(g_signal_pipe[1], &byte, 1);
+}
+
+void catch_stop_signals() {
+  if (pipe(g_signal_pipe) != 0) throw nmt::Error(std::string("cannot create a pipe: ") + strerror(errno));
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+int wait_for_stop_signal() {
+  unsigned char byte = 0;
+  while (read(g_signal_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  return byte;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Serve a trained model over HTTP: POST /translate (JSON), GET /health, GET /model, and a "
+               "web page at /."};
+  std::string model_dir, host = "127.0.0.1";
+  int port = 8080;
+  int batch_sentences = 0;
+  nmt::TranslateOptions options;
+  nmt::serve::ServeLimits limits;
+  cli.add_option("--model", model_dir, "model directory written by nmt-train")->required();
+  cli.add_option("--host", host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
+  cli.add_option("--port", port, "port (0: any free port, printed on stdout)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cli.add_option("--beam", options.beam, "default beam size of requests (default: the model's decoding.beam_size)")
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
+  cli.add_option("--device", options.device, "auto | cpu | cuda");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto)");
+  cli.add_option("--max-body-bytes", limits.max_body_bytes, "larger request bodies get 413")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30))
+      ->capture_default_str();
+  cli.add_option("--max-sentences", limits.max_sentences, "sentences per request")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cli.add_option("--max-tokens", limits.max_source_tokens, "source tokens per sentence")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cli.add_option("--max-beam", limits.max_beam, "largest beam a request may ask for")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cli.add_option("--queue-sentences", limits.queue_sentences, "sentences waiting before requests get 503")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  cli.add_option("--batch-sentences", batch_sentences,
+                 "sentences translated together (default: the model's decoding.batch_size)")
+      ->check(CLI::Range(1, 100000));
+  cli.add_option("--batch-wait-ms", limits.batch_wait_ms, "how long a batch waits for more requests")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  cli.add_option("--http-threads", limits.http_threads, "connections served at once")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  CLI11_PARSE(cli, argc, argv);
+
+  return nmt::run_main([&] {
+    nmt::Config config;
+    auto translator = nmt::open_translator(model_dir, options, &config);
+    limits.batch_sentences = batch_sentences > 0 ? batch_sentences : config.decoding.batch_size;
+    const auto path_name = std::filesystem::canonical(model_dir).filename().string();
+    nmt::serve::Server server(
+        translator, limits,
+        {path_name, nmt::serve::describe_model(config, translator.parameter_count(), path_name, limits)});
+    translator.translate({"warm up"});  // the first search allocates; no client should wait for that
+
+    const int bound = server.bind(host, port);
+    catch_stop_signals();
+    std::thread signal_waiter([&] {
+      const int signal = wait_for_stop_signal();
+      spdlog::info("{}: finishing the requests in flight, then exiting", strsignal(signal));
+      server.stop();
+    });
+    signal_waiter.detach();  // exits with the process; a failed run() ends main without a signal
+    spdlog::info("serving {} on http://{}:{}/ (batches of up to {} sentences, {} ms wait)", path_name, host, bound,
+                 limits.batch_sentences, limits.batch_wait_ms);
+    std::cout << "http://" << host << ":" << bound << "/" << std::endl;
+    server.run();
+    spdlog::info("stopped");
+    return 0;
+  });
+}
