@@ -35,8 +35,9 @@ class Server {
   void run();
   // Thread-safe; returns at once (run() does the finishing).
   void stop();
-  // Requests being handled now (for tests of the shutdown).
+  // Requests being handled now, and batched searches run so far (for tests).
   int in_flight() const;
+  std::size_t batches_run() const;
 
  private:
   struct Impl;
