@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
   return nmt::run_main([&] {
     nmt::Config config;
     auto translator = nmt::open_translator(model_dir, options, &config);
+    if (limits.max_sentences > limits.queue_sentences)
+      throw nmt::Error("--max-sentences " + std::to_string(limits.max_sentences) + " is larger than --queue-sentences " +
+                       std::to_string(limits.queue_sentences) + ": such a request could never be queued");
     limits.batch_sentences = batch_sentences > 0 ? batch_sentences : config.decoding.batch_size;
     const auto path_name = std::filesystem::canonical(model_dir).filename().string();
     nmt::serve::Server server(
