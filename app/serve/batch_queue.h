@@ -69,6 +69,7 @@ class BatchQueue {
   std::deque<Pending> queue_;
   std::size_t queued_sentences_ = 0;
   std::size_t batches_ = 0;
+  std::chrono::steady_clock::time_point last_batch_end_;
   bool stopping_ = false;
   std::thread worker_;
 };

@@ -156,6 +156,9 @@ Server::Server(const Translator& translator, const ServeLimits& limits, ModelInf
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(limits.max_body_bytes);
   http.set_keep_alive_max_count(10000);
+  // Headers and body go out in separate writes; with Nagle's algorithm the
+  // body then waited for the client's delayed ACK: 40 ms more per request.
+  http.set_tcp_nodelay(true);
   impl_->routes();
 }
 
