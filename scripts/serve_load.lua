@@ -1,12 +1,11 @@
 -- wrk script for scripts/serve_load.sh: each request POSTs one sentence of
--- SENTENCES (one per line) as {"text": ..., "beam": BEAM}; a thread stops
--- after MAX_REQUESTS answers when that is set.
+-- SENTENCES (one per line) as {"text": ..., "beam": BEAM}, each thread
+-- starting at a random line.
 local sentences = {}
 for line in io.lines(os.getenv("SENTENCES")) do
   if #line > 0 then sentences[#sentences + 1] = line end
 end
 local beam = tonumber(os.getenv("BEAM") or "1")
-local max_requests = tonumber(os.getenv("MAX_REQUESTS") or "0")
 
 local function json_string(s)
   s = s:gsub('[%c"\\]', function(c)
@@ -17,9 +16,6 @@ local function json_string(s)
 end
 
 local counter = 0
-local answered = 0
-local errors = 0
-
 function setup(thread)
   thread:set("offset", math.random(1, #sentences))
 end
@@ -32,10 +28,4 @@ function request()
   counter = counter % #sentences + 1
   local body = '{"text": ' .. json_string(sentences[counter]) .. ', "beam": ' .. beam .. '}'
   return wrk.format("POST", "/translate", { ["Content-Type"] = "application/json" }, body)
-end
-
-function response(status, headers, body)
-  answered = answered + 1
-  if status ~= 200 then errors = errors + 1 end
-  if max_requests > 0 and answered >= max_requests then wrk.thread:stop() end
 end
