@@ -3,13 +3,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# Only the tests need torchrun (Debian's python3-torch): they start nmt-train's
-# ranks with it as cluster users do. Without it that test says SKIPPED.
-if ! command -v torchrun >/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "test: installing python3-torch (torchrun)" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-torch >&2 ||
-    echo "test: python3-torch not installed; the torchrun test will be skipped" >&2
-fi
+# Only the tests need torchrun (Debian's python3-torch: they start nmt-train's
+# ranks with it as cluster users do) and chromium (headless, it loads
+# nmt-serve's page and translates in it). Without them those tests say SKIPPED.
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+for need in torchrun:python3-torch chromium:chromium; do
+  if ! command -v "${need%%:*}" >/dev/null; then
+    echo "test: installing ${need#*:} (${need%%:*})" >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need#*:}" >&2 ||
+      echo "test: ${need#*:} not installed; its test will be skipped" >&2
+  fi
+done
 cd build
 ctest --output-on-failure -j"$(nproc)" "$@"
