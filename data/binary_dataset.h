@@ -72,16 +72,4 @@ class BinaryDatasetWriter {
 // vocabulary sizes are these (a cheap check of the header only).
 bool dataset_matches(const std::string& path, const DatasetInfo& expected);
 
-// FNV-1a, 64 bits: the checksum of files and settings above.
-class Checksum {
- public:
-  void add(const void* data, std::size_t bytes);
-  void add_file(const std::string& path);  // its bytes; errors name it
-  void add(const std::string& text) { add(text.data(), text.size()); }
-  std::uint64_t value() const { return hash_; }
-
- private:
-  std::uint64_t hash_ = 1469598103934665603ULL;
-};
-
 }  // namespace nmt::data

@@ -61,6 +61,9 @@ struct TrainingConfig {
   double time_budget_minutes = 0;  // 0 = no limit; wall clock, validation included
   int log_every = 100;
   int validate_every = 500;
+  // Steps between checkpoints besides those at validation (0 = only there):
+  // bounds the work a crash loses when validation is far apart.
+  int save_every = 0;
   std::string best_metric = "bleu";  // bleu | ppl
   int early_stopping_patience = 0;   // validations without improvement; 0 = off
   int threads = 0;                   // LibTorch intra-op threads; 0 = auto (see setup_threads)

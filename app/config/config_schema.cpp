@@ -165,6 +165,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       real_field("training.time_budget_minutes", t.time_budget_minutes, 0, 1e7),
       int_field("training.log_every", t.log_every, 1, kBig),
       int_field("training.validate_every", t.validate_every, 1, kBig),
+      int_field("training.save_every", t.save_every, 0, kBig),
       choice_field("training.best_metric", t.best_metric, {"bleu", "ppl"}),
       int_field("training.early_stopping_patience", t.early_stopping_patience, 0, kBig),
       int_field("training.threads", t.threads, 0, 1024),

@@ -3,10 +3,12 @@
 #include <torch/serialize.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "app/runtime/runtime.h"
 #include "common/error.h"
 #include "data/atomic_file.h"
+#include "data/checked_file.h"
 #include "data/text_file.h"
 #include "models/factory.h"
 
@@ -35,7 +37,9 @@ models::Seq2Seq build_model_for(const Config& config, const data::Tokenizers& to
 void save_weights(models::Seq2SeqImpl& model, const std::string& path) {
   torch::serialize::OutputArchive archive;
   model.save(archive);
-  data::replace_file_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  data::write_checked_file(path, bytes.str());
 }
 
 void load_matching(models::Seq2SeqImpl& model, torch::serialize::InputArchive& archive, const std::string& path) {
@@ -59,10 +63,10 @@ void load_matching(models::Seq2SeqImpl& model, torch::serialize::InputArchive& a
 }
 
 void load_weights(models::Seq2SeqImpl& model, const std::string& path) {
-  if (!data::file_exists(path)) throw Error(path + ": weights not found");
+  const auto bytes = data::read_checked_file(path, "weights");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(bytes.data(), bytes.size());
   } catch (const c10::Error& e) {
     throw Error(path + ": cannot read weights (damaged file?): " + e.what_without_backtrace());
   }

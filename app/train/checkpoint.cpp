@@ -3,12 +3,11 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/serialize.h>
 
-#include <fstream>
-#include <iterator>
+#include <sstream>
 
 #include "app/decode/model_dir.h"
 #include "common/error.h"
-#include "data/atomic_file.h"
+#include "data/checked_file.h"
 #include "data/text_file.h"
 
 namespace nmt {
@@ -29,6 +28,9 @@ void for_each_scalar(State& s, Visit&& visit) {
   visit("lr_bad_validations", s.plateau.bad_validations);
   visit("train_seconds", s.train_seconds);
 }
+
+// Added after the first checkpoints were written; their absence means "as best_score".
+constexpr const char* kScheduleBest = "schedule_best_score";
 
 // Scalars are stored as one-element float64 tensors (exact for the integers we keep).
 struct Writer {
@@ -60,16 +62,16 @@ void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
   for_each_scalar(s, Writer{archive});
+  Writer{archive}(kScheduleBest, s.schedule_best_score);
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
-  data::replace_file_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  data::write_checked_file(path, bytes.str());
 }
 
 std::string read_checkpoint(const std::string& path) {
   if (!data::file_exists(path)) throw Error(path + ": no checkpoint to resume from");
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw Error(path + ": cannot read checkpoint");
-  return bytes;
+  return data::read_checked_file(path, "checkpoint");
 }
 
 void restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
@@ -82,6 +84,9 @@ void restore_checkpoint(const std::string& bytes, const std::string& name, model
     load_matching(model, model_archive, name);
     optimizer.load(optimizer_archive);
     for_each_scalar(s, Reader{archive});
+    torch::Tensor schedule_best;
+    if (archive.try_read(kScheduleBest, schedule_best)) s.schedule_best_score = schedule_best.item<double>();
+    else s.schedule_best_score = s.has_best ? s.best_score : std::numeric_limits<double>::quiet_NaN();
     torch::Tensor rng;
     archive.read("rng", rng);
     auto generator = at::detail::getDefaultCPUGenerator();

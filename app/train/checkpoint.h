@@ -3,6 +3,7 @@
 #include <torch/optim/optimizer.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "app/train/lr_schedule.h"
@@ -15,8 +16,13 @@ struct TrainerState {
   int64_t epoch = 1;           // current epoch (1-based)
   int64_t batch_in_epoch = 0;  // next batch of this epoch's seeded order
   bool has_best = false;
-  double best_score = 0;       // by training.best_metric
+  double best_score = 0;       // by training.best_metric, over every validation: decides best.pt
   int64_t best_step = 0;
+  // The best of the scheduled validations (every validate_every steps; NaN:
+  // none yet), which alone decide early stopping and the plateau schedule. A
+  // run stopped between them validates once more for best.pt; were that
+  // counted here, a resumed run would not continue as an uninterrupted one.
+  double schedule_best_score = std::numeric_limits<double>::quiet_NaN();
   int64_t validations_without_improvement = 0;
   PlateauState plateau;        // the learning-rate schedule's
   double train_seconds = 0;    // over all runs

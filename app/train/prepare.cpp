@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "data/binary_dataset.h"
+#include "data/checksum.h"
 #include "data/generated_corpus.h"
 #include "data/text_file.h"
 

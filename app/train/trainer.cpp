@@ -97,7 +97,8 @@ class Trainer {
         state_.batch_in_epoch = std::min(batches_per_epoch_, state_.batch_in_epoch + per_update);
         run_update(mine);
         if (leader() && state_.step % t.log_every == 0) log_progress();
-        if (state_.step % t.validate_every == 0) validate_and_save();
+        if (state_.step % t.validate_every == 0) validate_and_save(true);
+        else if (t.save_every > 0 && state_.step % t.save_every == 0) save_state();
         if (t.max_steps > 0 && state_.step >= t.max_steps) {
           stop = true, stop_reason = "reached training.max_steps (" + std::to_string(t.max_steps) + ")";
           break;
@@ -106,9 +107,8 @@ class Trainer {
     }
     if (state_.step == 0) throw Error("training stopped before the first step: " + stop_reason);
     if (!leader()) return;
-    if (last_validated_step_ != state_.step) validate_and_save();
-    state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
-    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+    if (last_validated_step_ != state_.step) validate_and_save(false);  // saves the checkpoint too
+    else save_state();
     spdlog::info("training stopped: {}; best {} {:.2f} at step {}; model in {}", stop_reason,
                  config_.training.best_metric, state_.best_score, state_.best_step, dir_.path);
   }
@@ -265,28 +265,43 @@ class Trainer {
     w = Window{};
   }
 
+  // Rank 0 only: the checkpoint, with the time trained so far.
+  void save_state() {
+    if (!leader()) return;
+    state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
+    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+  }
+
   // Rank 0 only: the others carry on to the next update and wait for it there.
-  void validate_and_save() {
+  // `scheduled`: one of the every-validate_every validations, which alone
+  // count for early stopping and the plateau schedule (see TrainerState).
+  void validate_and_save(bool scheduled) {
     last_validated_step_ = state_.step;
     if (!leader()) return;
     const auto v = validate(*model_, *translator_, prepared_, config_.training.batch_tokens, device_);
     last_validation_seconds_ = v.seconds;
     const bool by_bleu = config_.training.best_metric == "bleu";
     const double score = by_bleu ? v.bleu : v.ppl;
-    const bool improved = !state_.has_best || (by_bleu ? score > state_.best_score : score < state_.best_score);
+    auto better = [&](double best) { return std::isnan(best) || (by_bleu ? score > best : score < best); };
+    const bool improved = better(state_.has_best ? state_.best_score : std::nan(""));
     if (improved) {
       state_.has_best = true;
       state_.best_score = score;
       state_.best_step = state_.step;
-      state_.validations_without_improvement = 0;
       save_weights(*model_, dir_.best());
-    } else {
-      ++state_.validations_without_improvement;
     }
-    if (schedule_.on_validation(improved, state_.plateau))
-      spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.plateau));
-    state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
-    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+    if (scheduled) {
+      const bool schedule_improved = better(state_.schedule_best_score);
+      if (schedule_improved) {
+        state_.schedule_best_score = score;
+        state_.validations_without_improvement = 0;
+      } else {
+        ++state_.validations_without_improvement;
+      }
+      if (schedule_.on_validation(schedule_improved, state_.plateau))
+        spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.plateau));
+    }
+    save_state();
     spdlog::info("validation step {} | ppl {:.2f} | BLEU {:.2f} | best {} {:.2f} at step {}{} | {:.1f} s",
                  state_.step, v.ppl, v.bleu, config_.training.best_metric, state_.best_score, state_.best_step,
                  improved ? " (new best)" : "", v.seconds);

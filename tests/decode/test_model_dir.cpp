@@ -48,4 +48,41 @@ TEST_CASE("a model directory with a missing or foreign file is an error naming i
   bigger.model.hidden_dim = 48;
   nmt::data::write_file_atomically(other.config(), nmt::to_yaml(bigger));
   CHECK_THROWS_WITH(nmt::load_model_dir(other.path), Contains(other.best()) && Contains("does the config match"));
+
+  // Weights of another model type.
+  const auto other_type = write_model_dir(t, "model-dir-other-type");
+  auto transformer = t.config;
+  transformer.model.type = "transformer";
+  nmt::data::write_file_atomically(other_type.config(), nmt::to_yaml(transformer));
+  CHECK_THROWS_WITH(nmt::load_model_dir(other_type.path), Contains(other_type.best()) && Contains("does the config match"));
+
+  const auto no_config = write_model_dir(t, "model-dir-no-config");
+  std::filesystem::remove(no_config.config());
+  CHECK_THROWS_WITH(nmt::load_model_dir(no_config.path), Contains(no_config.config()));
+
+  // A tokenizer model that is not one.
+  const auto bad_tokenizer = write_model_dir(t, "model-dir-bad-tokenizer");
+  const auto spm = bad_tokenizer.tokenizer_models(true).front();
+  nmt::test::write_file(spm, "this is not a SentencePiece model\n");
+  CHECK_THROWS_WITH(nmt::load_model_dir(bad_tokenizer.path), Contains(spm));
+  std::filesystem::remove(spm);
+  CHECK_THROWS_WITH(nmt::load_model_dir(bad_tokenizer.path), Contains("spm"));
+}
+
+TEST_CASE("truncated or damaged weights are named; weights from before checksums load", "[model_dir]") {
+  const auto t = nmt::test::tiny_model("model-dir-damaged");
+  const auto dir = write_model_dir(t, "model-dir-damaged-weights");
+  const auto good = nmt::test::read_file(dir.best());
+
+  std::filesystem::resize_file(dir.best(), good.size() - 100);
+  CHECK_THROWS_WITH(nmt::load_model_dir(dir.path), Contains(dir.best()) && Contains("truncated weights"));
+  auto damaged = good;
+  damaged[good.size() - 50] ^= 0x01;
+  nmt::test::write_file(dir.best(), damaged);
+  CHECK_THROWS_WITH(nmt::load_model_dir(dir.path), Contains(dir.best()) && Contains("damaged weights"));
+
+  // The old format: the archive without the 24-byte header.
+  nmt::test::write_file(dir.best(), good.substr(24));
+  const auto loaded = nmt::load_model_dir(dir.path, "cpu");
+  CHECK(nmt::test::relative_weight_difference(*loaded.model, *t.model) == 0.0);
 }

@@ -77,8 +77,52 @@ TEST_CASE("a damaged or missing checkpoint is an error that names the file", "[c
   nmt::TrainerState state;
   CHECK_THROWS_WITH(nmt::load_checkpoint(path, *t.model, *optimizer, state), Contains(path));
   nmt::save_checkpoint(path, *t.model, *optimizer, state);
-  const auto size = std::filesystem::file_size(path);
-  std::filesystem::resize_file(path, size / 2);
+  const auto good = nmt::test::read_file(path);
+
+  std::filesystem::resize_file(path, good.size() / 2);
   CHECK_THROWS_WITH(nmt::load_checkpoint(path, *t.model, *optimizer, state),
-                    Contains(path) && Contains("cannot load checkpoint"));
+                    Contains(path) && Contains("truncated"));
+
+  // One byte changed in the middle: the archive might still parse; the checksum does not match.
+  auto damaged = good;
+  damaged[damaged.size() / 2] ^= 0x20;
+  nmt::test::write_file(path, damaged);
+  CHECK_THROWS_WITH(nmt::load_checkpoint(path, *t.model, *optimizer, state),
+                    Contains(path) && Contains("damaged checkpoint"));
+
+  nmt::test::write_file(path, good.substr(0, 10));
+  CHECK_THROWS_WITH(nmt::load_checkpoint(path, *t.model, *optimizer, state), Contains(path) && Contains("truncated"));
+}
+
+TEST_CASE("a checkpoint written before checksums still loads", "[checkpoint]") {
+  auto t = nmt::test::tiny_model("checkpoint-legacy-model");
+  auto optimizer = nmt::make_optimizer(t.config.training, *t.model);
+  const auto path = (nmt::test::scratch_dir("checkpoint-legacy") / "checkpoint.pt").string();
+  nmt::TrainerState state;
+  state.step = 17;
+  state.has_best = true;
+  state.best_score = 12.5;
+  nmt::save_checkpoint(path, *t.model, *optimizer, state);
+  // The old format: the archive alone (no 24-byte header), without the key
+  // that came with the header.
+  const auto payload = nmt::test::read_file(path).substr(24);
+  torch::serialize::InputArchive in;
+  in.load_from(payload.data(), payload.size());
+  torch::serialize::OutputArchive old, model_archive, optimizer_archive;
+  t.model->save(model_archive);
+  optimizer->save(optimizer_archive);
+  old.write("model", model_archive);
+  old.write("optimizer", optimizer_archive);
+  for (const auto& key : in.keys()) {
+    if (key == "schedule_best_score" || key == "model" || key == "optimizer") continue;
+    c10::IValue value;
+    in.read(key, value);
+    old.write(key, value);
+  }
+  old.save_to(path);
+  nmt::TrainerState loaded;
+  nmt::load_checkpoint(path, *t.model, *optimizer, loaded);
+  CHECK(loaded.step == 17);
+  CHECK(loaded.best_score == 12.5);
+  CHECK(loaded.schedule_best_score == 12.5);  // absent: taken to be the best score
 }
