@@ -73,7 +73,10 @@ class Trainer {
     const int64_t per_update = static_cast<int64_t>(t.accumulate_gradients) * env_.world_size;
     std::string stop_reason = "reached training.max_epochs (" + std::to_string(t.max_epochs) + ")";
     bool stop = false;
-    for (; state_.epoch <= t.max_epochs && !stop; ++state_.epoch, state_.batch_in_epoch = 0) {
+    // The epoch advances only when its batches are used up: a run stopped
+    // inside an epoch saves its position there, and a resumed run goes on
+    // from it (a for-loop's increment would also run on the way out).
+    for (; state_.epoch <= t.max_epochs; ++state_.epoch, state_.batch_in_epoch = 0) {
       const auto batches = data::plan_batches(prepared_.train->lengths(), {t.batch_tokens, t.batch_sentences},
                                               static_cast<uint64_t>(t.seed) * 1000003ULL + state_.epoch, true);
       batches_per_epoch_ = static_cast<int64_t>(batches.size());
@@ -104,6 +107,7 @@ class Trainer {
           break;
         }
       }
+      if (stop) break;
     }
     if (state_.step == 0) throw Error("training stopped before the first step: " + stop_reason);
     if (!leader()) return;
