@@ -69,9 +69,12 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   replace_file_atomically(path, [&](const std::string& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(tmp + ": cannot write file (" + std::strerror(errno) + ")");
+    errno = 0;
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
-    if (!out) throw Error(tmp + ": write failed (disk full?)");
+    if (!out)
+      throw Error(path + ": cannot write (" + (errno ? std::strerror(errno) : "write failed") +
+                  "; disk full?); the previous version of the file is kept");
   });
 }
 

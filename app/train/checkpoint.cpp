@@ -29,8 +29,11 @@ void for_each_scalar(State& s, Visit&& visit) {
   visit("train_seconds", s.train_seconds);
 }
 
-// Added after the first checkpoints were written; their absence means "as best_score".
+// Added after the first checkpoints were written. Absent schedule_best_score
+// means "as best_score"; absent data keys mean "unknown".
 constexpr const char* kScheduleBest = "schedule_best_score";
+constexpr const char* kDataChecksum = "data_checksum";  // int64 with the checksum's bits
+constexpr const char* kTrainPairs = "train_pairs";
 
 // Scalars are stored as one-element float64 tensors (exact for the integers we keep).
 struct Writer {
@@ -63,6 +66,8 @@ void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
   archive.write("optimizer", optimizer_archive);
   for_each_scalar(s, Writer{archive});
   Writer{archive}(kScheduleBest, s.schedule_best_score);
+  Writer{archive}(kTrainPairs, s.train_pairs);
+  archive.write(kDataChecksum, torch::tensor(static_cast<int64_t>(s.data_checksum), torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
   std::ostringstream bytes;
   archive.save_to(bytes);
@@ -87,6 +92,9 @@ void restore_checkpoint(const std::string& bytes, const std::string& name, model
     torch::Tensor schedule_best;
     if (archive.try_read(kScheduleBest, schedule_best)) s.schedule_best_score = schedule_best.item<double>();
     else s.schedule_best_score = s.has_best ? s.best_score : std::numeric_limits<double>::quiet_NaN();
+    torch::Tensor pairs, checksum;
+    s.train_pairs = archive.try_read(kTrainPairs, pairs) ? static_cast<int64_t>(pairs.item<double>()) : -1;
+    s.data_checksum = archive.try_read(kDataChecksum, checksum) ? static_cast<std::uint64_t>(checksum.item<int64_t>()) : 0;
     torch::Tensor rng;
     archive.read("rng", rng);
     auto generator = at::detail::getDefaultCPUGenerator();

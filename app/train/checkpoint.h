@@ -26,6 +26,10 @@ struct TrainerState {
   int64_t validations_without_improvement = 0;
   PlateauState plateau;        // the learning-rate schedule's
   double train_seconds = 0;    // over all runs
+  // The training data the batch position refers to (0 / -1: unknown, in
+  // checkpoints older than these fields).
+  std::uint64_t data_checksum = 0;
+  int64_t train_pairs = -1;
 };
 
 // Model, optimizer, trainer state and the RNG, written atomically.

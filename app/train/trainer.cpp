@@ -168,6 +168,7 @@ class Trainer {
       auto bytes = leader() ? read_checkpoint(dir_.checkpoint()) : std::string();
       if (group_) bytes = broadcast_bytes(*group_, bytes);
       restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_);
+      check_same_data();
       spdlog::info("resumed from {}: step {}, epoch {}, batch {}", dir_.checkpoint(), state_.step, state_.epoch,
                    state_.batch_in_epoch);
     } else if (group_) {
@@ -269,9 +270,24 @@ class Trainer {
     w = Window{};
   }
 
+  // The checkpoint's batch position means something only for the data it was
+  // written with: a corpus replaced since is an error, not a silent skip.
+  void check_same_data() const {
+    const auto pairs = static_cast<int64_t>(prepared_.train->size());
+    const auto checksum = prepared_.train->info().source_checksum;
+    if (state_.train_pairs < 0) return;  // a checkpoint from before these fields
+    if (state_.train_pairs != pairs || state_.data_checksum != checksum)
+      throw Error(dir_.checkpoint() + ": the training data changed since this checkpoint was written (" +
+                  std::to_string(state_.train_pairs) + " training pairs then, " + std::to_string(pairs) +
+                  " now; corpus files, tokenizer or length filters differ). Restore them, or start a new run "
+                  "in another model directory.");
+  }
+
   // Rank 0 only: the checkpoint, with the time trained so far.
   void save_state() {
     if (!leader()) return;
+    state_.train_pairs = static_cast<int64_t>(prepared_.train->size());
+    state_.data_checksum = prepared_.train->info().source_checksum;
     state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
     save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
   }
