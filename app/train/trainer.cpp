@@ -139,6 +139,8 @@ class Trainer {
       auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(dir_.log());
       sink->set_pattern("[%Y-%m-%d %H:%M:%S] [%l] %v");
       spdlog::default_logger()->sinks().push_back(sink);
+      // Line by line: a run that is killed keeps its log up to the last line.
+      spdlog::default_logger()->flush_on(spdlog::level::info);
     } else {
       spdlog::set_level(spdlog::level::warn);  // rank 0 reports progress for all
     }
