@@ -9,6 +9,7 @@
 # checkpoints every 10 steps, each run killed within 15 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bin=${NMT_BIN:-build}  # where the executables are
 kills=30 config=configs/generated_gru.yaml save_every=10 max_seconds=15 work=/tmp/nmt-fault-injection
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,7 +47,7 @@ for k in $(seq "$kills"); do
   resume=(); [ -e "$model/checkpoint.pt" ] && resume=(--resume)
   touch "$work/started"  # a checkpoint.pt.tmp older than this is left from an earlier kill
   sleep 0.01
-  build/nmt-train --config "$config" "${set_args[@]}" "${resume[@]}" 2> "$work/run.log" &
+  "$bin"/nmt-train --config "$config" "${set_args[@]}" "${resume[@]}" 2> "$work/run.log" &
   pid=$!
   if [ $((k % 2)) -eq 0 ]; then
     # Wait for a checkpoint write to start (its temporary file), then kill.
@@ -69,14 +70,14 @@ done
 
 # The last resume runs 50 steps on from the checkpoint, then the model must translate.
 [ -e "$model/checkpoint.pt" ] || fail "no checkpoint after $kills kills (raise --max-seconds)"
-build/nmt-train --config "$config" "${set_args[@]}" --resume --set training.max_steps="$(( pending_logged + 50 ))" 2> "$work/final.log" ||
+"$bin"/nmt-train --config "$config" "${set_args[@]}" --resume --set training.max_steps="$(( pending_logged + 50 ))" 2> "$work/final.log" ||
   { cat "$work/final.log" >&2; fail "the final resume failed"; }
 count_lost "$work/final.log"
 final_step=$(last_logged_step "$work/final.log")
 test_src=$(awk '/^data:/ {d=1} d && /^  test:/ {print $2; exit}' "$model/config.yaml" | tr -d '"')
 src_lang=$(awk '/^  src_lang:/ {print $2; exit}' "$model/config.yaml" | tr -d '"')
 tgt_lang=$(awk '/^  tgt_lang:/ {print $2; exit}' "$model/config.yaml" | tr -d '"')
-bleu=$(build/nmt-evaluate --model "$model" --src "$test_src.$src_lang" --ref "$test_src.$tgt_lang" 2>/dev/null |
+bleu=$("$bin"/nmt-evaluate --model "$model" --src "$test_src.$src_lang" --ref "$test_src.$tgt_lang" 2>/dev/null |
        awk '/^BLEU/ {print $3}')
 printf '{"kills": %d, "killed_while_writing_a_checkpoint": %d, "killed_before_the_first_checkpoint": %d, ' \
   "$kills" "$during_write" "$before_first"
