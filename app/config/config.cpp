@@ -42,6 +42,13 @@ void assign(std::vector<ConfigField>& fields, const std::string& key, const std:
 
 const std::vector<std::string> kSections = {"data", "tokenizer", "model", "training", "decoding"};
 
+// A map key as text. YAML allows a list or a map as a key ("? [a, b]: c"),
+// which as<std::string>() would throw on (a crash found by fuzzing).
+std::string key_text(const YAML::Node& key, const std::string& path) {
+  if (!key.IsScalar()) throw Error(where(path, key.Mark()) + ": expected a plain name as key, got a list or map");
+  return key.Scalar();
+}
+
 }  // namespace
 
 Config load_config(const std::string& path) {
@@ -58,7 +65,7 @@ Config load_config(const std::string& path) {
   if (!root.IsMap()) throw Error(where(path, root.Mark()) + ": expected a map of sections");
   auto fields = config_fields(config);
   for (const auto& section : root) {
-    const std::string name = section.first.as<std::string>();
+    const std::string name = key_text(section.first, path);
     const std::string at = where(path, section.first.Mark());
     if (std::find(kSections.begin(), kSections.end(), name) == kSections.end())
       throw Error(at + ": unknown section '" + name + "'" + suggestion(name, kSections));
@@ -66,7 +73,7 @@ Config load_config(const std::string& path) {
     if (!section.second.IsMap())
       throw Error(at + ": section '" + name + "' must be a map of key: value");
     for (const auto& entry : section.second) {
-      const std::string key = entry.first.as<std::string>();
+      const std::string key = key_text(entry.first, path);
       const std::string entry_at = where(path, entry.first.Mark());
       if (!entry.second.IsScalar())
         throw Error(where(path, entry.second.Mark()) + ": " + name + "." + key +

@@ -75,6 +75,15 @@ TEST_CASE("invalid YAML names file and line", "[config]") {
                       Contains("cannot read config file '/nonexistent/config.yaml'"));
 }
 
+TEST_CASE("a list or map used as a key is an error, not a crash (found by fuzzing)", "[config]") {
+  const auto section = write_config("list-key", "? [training, model]\n: {seed: 1}\n");
+  REQUIRE_THROWS_WITH(nmt::load_config(section), Contains(section + ":1:3") && Contains("expected a plain name as key"));
+  const auto key = write_config("map-key", "training:\n  ? {seed: 1}\n  : 2\n");
+  REQUIRE_THROWS_WITH(nmt::load_config(key), Contains(key + ":2:") && Contains("expected a plain name as key"));
+  const auto null_key = write_config("null-key", "training:\n  ~: 2\n");
+  REQUIRE_THROWS_WITH(nmt::load_config(null_key), Contains("expected a plain name as key"));
+}
+
 TEST_CASE("command-line overrides (--set) go through the same checks", "[config]") {
   nmt::Config c;
   nmt::apply_overrides(c, {"training.learning_rate=5e-4", "data.src_lang=fr"});
