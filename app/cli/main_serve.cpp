@@ -108,7 +108,9 @@ int main(int argc, char** argv) {
     catch_stop_signals();
     std::thread signal_waiter([&] {
       const int signal = wait_for_stop_signal();
-      spdlog::info("{}: finishing the requests in flight, then exiting", strsignal(signal));
+      std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C or SIGTERM ends the process at once
+      std::signal(SIGTERM, SIG_DFL);
+      spdlog::info("{}: finishing the requests in flight, then exiting (again: at once)", strsignal(signal));
       server.stop();
     });
     signal_waiter.detach();  // exits with the process; a failed run() ends main without a signal
