@@ -65,17 +65,21 @@ std::vector<std::string> read_lines(const std::string& path, LineEnds mode) {
   return read_lines(in, path, mode);
 }
 
-void write_file_atomically(const std::string& path, const std::string& bytes) {
+void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts) {
   replace_file_atomically(path, [&](const std::string& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(tmp + ": cannot write file (" + std::strerror(errno) + ")");
     errno = 0;
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    for (const auto& part : parts) out.write(part.data(), static_cast<std::streamsize>(part.size()));
     out.flush();
     if (!out)
       throw Error(path + ": cannot write (" + (errno ? std::strerror(errno) : "write failed") +
                   "; disk full?); the previous version of the file is kept");
   });
+}
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  write_file_atomically(path, std::vector<std::string_view>{bytes});
 }
 
 void write_lines_atomically(const std::string& path, const std::vector<std::string>& lines) {

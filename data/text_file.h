@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nmt::data {
@@ -40,6 +41,8 @@ void write_lines_atomically(const std::string& path, const std::vector<std::stri
 
 // Writes bytes atomically, as above.
 void write_file_atomically(const std::string& path, const std::string& bytes);
+// The same for bytes in several parts, written one after the other.
+void write_file_atomically(const std::string& path, const std::vector<std::string_view>& parts);
 
 bool file_exists(const std::string& path);
 

@@ -4,6 +4,12 @@
 
 namespace nmt::models {
 
+std::int64_t parameter_count(const torch::nn::Module& model) {
+  std::int64_t n = 0;
+  for (const auto& p : model.parameters()) n += p.numel();
+  return n;
+}
+
 void check_source(const torch::Tensor& src, const torch::Tensor& src_lengths) {
   TORCH_CHECK(src.dim() == 2 && src.scalar_type() == torch::kInt64,
               "source tokens must be an int64 tensor [B, S], got ", src.scalar_type(), " ", src.sizes());

@@ -14,6 +14,7 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace nmt::models {
@@ -55,6 +56,9 @@ class Seq2SeqImpl : public torch::nn::Module {
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;
+
+// Trainable values of a model (its size in parameters).
+std::int64_t parameter_count(const torch::nn::Module& model);
 
 // Where tensors enter a model: clear errors (TORCH_CHECK) instead of a shape
 // mismatch deep inside a layer. src [B, S] int64, src_lengths [B].

@@ -7,6 +7,8 @@
 
 #include "app/config/config.h"
 #include "app/decode/model_dir.h"
+#include "app/train/checkpoint.h"
+#include "app/train/optimizer.h"
 #include "app/train/prepare.h"
 #include "helpers.h"
 
@@ -50,6 +52,21 @@ inline TinyModel tiny_model(const std::string& name, const std::string& type = "
   torch::manual_seed(1);
   t.model = build_model_for(t.config, t.data.tokenizers);
   return t;
+}
+
+// A checkpoint file loaded into a fresh network and optimizer of `config`.
+struct LoadedCheckpoint {
+  models::Seq2Seq model;
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  TrainerState state;
+};
+
+inline LoadedCheckpoint load_checkpoint_for(const Config& config, const std::string& path) {
+  const auto data = prepare_data(config);
+  LoadedCheckpoint out{build_model_for(config, data.tokenizers), nullptr, {}};
+  out.optimizer = make_optimizer(config.training, *out.model);
+  load_checkpoint(path, *out.model, *out.optimizer, out.state);
+  return out;
 }
 
 // Largest |a - b| / max |a| over the tensors of two models of one shape. The

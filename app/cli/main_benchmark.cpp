@@ -15,6 +15,37 @@
 #include "app/train/throughput.h"
 #include "data/text_file.h"
 
+namespace {
+
+// Greedy and beam-`beam` speed of a model directory on `src_path`, batched and one at a time.
+nlohmann::ordered_json translation_speeds(const std::string& model_dir, const std::string& src_path,
+                                          const std::string& device, int beam, int single) {
+  nlohmann::ordered_json translate;
+  const auto loaded = nmt::load_model_dir(model_dir, device);
+  const auto sources = nmt::data::read_lines(src_path);
+  for (int k : {1, beam}) {
+    auto decoding = loaded.config.decoding;
+    decoding.beam_size = k;
+    const nmt::Translator translator(loaded.model, loaded.tokenizers, decoding, loaded.device);
+    spdlog::info("translation, beam {}: {} sentences batched, {} one at a time", k, sources.size(),
+                 std::min<std::size_t>(single, sources.size()));
+    const auto speed = nmt::measure_translation(translator, sources, single);
+    translate["beam" + std::to_string(k)] = {
+        {"batched",
+         {{"sentences", speed.batched_sentences},
+          {"batch_size", decoding.batch_size},
+          {"sentences_per_second", speed.batched_sentences_per_second},
+          {"output_tokens_per_second", speed.batched_tokens_per_second}}},
+        {"single",
+         {{"sentences", speed.single_sentences},
+          {"sentences_per_second", speed.single_sentences_per_second},
+          {"output_tokens_per_second", speed.single_tokens_per_second}}}};
+  }
+  return translate;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App cli{"Benchmark training throughput (target tokens/s), greedy and beam translation speed "
                "(sentences/s and output tokens/s, batched and one sentence at a time) and peak memory; "
@@ -35,28 +66,9 @@ int main(int argc, char** argv) {
     if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
     const auto train = nmt::measure_training(config, steps);
 
-    nlohmann::ordered_json translate = nlohmann::ordered_json::object();
-    const auto loaded = model_dir.empty() ? nmt::LoadedModel{} : nmt::load_model_dir(model_dir, config.training.device);
-    const auto sources = model_dir.empty() ? std::vector<std::string>{} : nmt::data::read_lines(src_path);
-    for (int k : {1, beam}) {
-      if (model_dir.empty()) break;
-      auto decoding = loaded.config.decoding;
-      decoding.beam_size = k;
-      const nmt::Translator translator(loaded.model, loaded.tokenizers, decoding, loaded.device);
-      spdlog::info("translation, beam {}: {} sentences batched, {} one at a time", k, sources.size(),
-                   std::min<std::size_t>(single, sources.size()));
-      const auto speed = nmt::measure_translation(translator, sources, single);
-      translate["beam" + std::to_string(k)] = {
-          {"batched",
-           {{"sentences", speed.batched_sentences},
-            {"batch_size", decoding.batch_size},
-            {"sentences_per_second", speed.batched_sentences_per_second},
-            {"output_tokens_per_second", speed.batched_tokens_per_second}}},
-          {"single",
-           {{"sentences", speed.single_sentences},
-            {"sentences_per_second", speed.single_sentences_per_second},
-            {"output_tokens_per_second", speed.single_tokens_per_second}}}};
-    }
+    const auto translate = model_dir.empty() ? nlohmann::ordered_json::object()
+                                             : translation_speeds(model_dir, src_path, config.training.device,
+                                                                  beam, single);
     const nlohmann::ordered_json report = {
         {"config", config_path},
         {"model", model_dir},

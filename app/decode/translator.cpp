@@ -130,11 +130,7 @@ std::string Translator::translate_with_attention(const std::string& source, Atte
   return tokenizers_.tgt->decode(out);
 }
 
-std::int64_t Translator::parameter_count() const {
-  std::int64_t n = 0;
-  for (const auto& p : model_->parameters()) n += p.numel();
-  return n;
-}
+std::int64_t Translator::parameter_count() const { return models::parameter_count(*model_); }
 
 Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved) {
   for (const auto& o : options.overrides)

@@ -64,10 +64,9 @@ std::vector<BatchQueue::Pending> BatchQueue::next_batch(std::unique_lock<std::mu
     changed_.wait_until(lock, deadline, [&] { return stopping_ || joinable() >= limit; });
 
   std::vector<Pending> batch;
-  std::size_t sentences = 0;
   batch.push_back(std::move(queue_.front()));
   queue_.pop_front();
-  sentences += batch.back().job.texts.size();
+  std::size_t sentences = batch.back().job.texts.size();
   for (auto it = queue_.begin(); it != queue_.end() && sentences < limit;) {
     if (same_search(it->job, batch.front().job) && sentences + it->job.texts.size() <= limit) {
       sentences += it->job.texts.size();
@@ -77,11 +76,7 @@ std::vector<BatchQueue::Pending> BatchQueue::next_batch(std::unique_lock<std::mu
       ++it;
     }
   }
-  queued_sentences_ -= [&] {
-    std::size_t n = 0;
-    for (const auto& p : batch) n += p.job.texts.size();
-    return n;
-  }();
+  queued_sentences_ -= sentences;
   return batch;
 }
 

@@ -162,10 +162,7 @@ Server::Server(const Translator& translator, const ServeLimits& limits, ModelInf
   impl_->routes();
 }
 
-Server::~Server() {
-  stop();
-  impl_->queue.stop();
-}
+Server::~Server() { stop(); }  // the queue finishes its work as it is destroyed
 
 int Server::bind(const std::string& host, int port) {
   const int bound = port == 0 ? impl_->http.bind_to_any_port(host) : (impl_->http.bind_to_port(host, port) ? port : -1);

@@ -160,9 +160,8 @@ class Trainer {
 
     model_ = build_model_for(config_, prepared_.tokenizers);
     model_->to(torch::Device(device_));
-    int64_t parameters = 0;
-    for (const auto& p : model_->parameters()) parameters += p.numel();
-    spdlog::info("model {} with {:.2f} M parameters on {} ({} threads)", config_.model.type, parameters / 1e6,
+    spdlog::info("model {} with {:.2f} M parameters on {} ({} threads)", config_.model.type,
+                 models::parameter_count(*model_) / 1e6,
                  device_, torch::get_num_threads());
     optimizer_ = make_optimizer(t, *model_);
     if (options_.resume) {

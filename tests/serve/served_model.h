@@ -9,7 +9,8 @@
 
 #include <string>
 
-#include "helpers.h"
+#include "data/text_file.h"
+#include "tiny_model.h"
 
 namespace nmt::test {
 
@@ -21,16 +22,22 @@ inline std::string served_model_dir() {
   REQUIRE(lock >= 0);
   flock(lock, LOCK_EX);
   if (!std::filesystem::exists(dir / "trained")) {
-    const auto d = dir.string();
-    write_file(dir / "config.yaml",
-               "data:\n  train: " + d + "/train\n  valid: " + d + "/valid\n  test: " + d + "/test\n"
-               "  generate: true\n  generate_train: 4000\n  generate_valid: 50\n  generate_test: 50\n"
-               "tokenizer:\n  prefix: " + d + "/spm\n  vocab_size: 200\n"
-               "model:\n  embedding_dim: 64\n  hidden_dim: 64\n  dropout: 0.1\n"
-               "training:\n  model_dir: " + model + "\n  learning_rate: 0.003\n  batch_tokens: 2000\n"
-               "  max_steps: 150\n  validate_every: 150\n  log_every: 50\n  threads: 1\n"
-               "decoding:\n  max_length_b: 8\n");
-    const auto trained = run(tool("nmt-train") + " --config " + d + "/config.yaml", "served-model-train");
+    auto c = tiny_config(dir.string());
+    c.data.generate_train = 4000;
+    c.data.generate_valid = 50;
+    c.data.generate_test = 50;
+    c.tokenizer.vocab_size = 200;
+    c.model.embedding_dim = 64;
+    c.model.hidden_dim = 64;
+    c.training.learning_rate = 0.003;
+    c.training.batch_tokens = 2000;
+    c.training.max_steps = 150;
+    c.training.validate_every = 150;
+    c.training.log_every = 50;
+    c.training.threads = 1;
+    c.decoding.max_length_b = 8;
+    data::write_file_atomically((dir / "config.yaml").string(), to_yaml(c));
+    const auto trained = run(tool("nmt-train") + " --config " + (dir / "config.yaml").string(), "served-model-train");
     INFO(trained.err);
     REQUIRE(trained.status == 0);
     write_file(dir / "trained", "");

@@ -10,8 +10,6 @@
 #include <regex>
 #include <thread>
 
-#include "app/train/checkpoint.h"
-#include "app/train/optimizer.h"
 #include "data/text_file.h"
 #include "tiny_model.h"
 
@@ -63,19 +61,15 @@ std::map<int, std::string> losses(const std::string& model_dir) {
 
 // The final weights and Adam state, bit for bit.
 void check_same_checkpoint(const nmt::Config& c, const std::string& a, const std::string& b) {
-  auto data = nmt::prepare_data(c);
-  auto ma = nmt::build_model_for(c, data.tokenizers), mb = nmt::build_model_for(c, data.tokenizers);
-  auto oa = nmt::make_optimizer(c.training, *ma), ob = nmt::make_optimizer(c.training, *mb);
-  nmt::TrainerState sa, sb;
-  nmt::load_checkpoint(a + "/checkpoint.pt", *ma, *oa, sa);
-  nmt::load_checkpoint(b + "/checkpoint.pt", *mb, *ob, sb);
-  CHECK(sa.step == sb.step);
-  CHECK(sa.epoch == sb.epoch);
-  CHECK(sa.batch_in_epoch == sb.batch_in_epoch);
-  CHECK(sa.plateau.scale == sb.plateau.scale);
-  const auto pb = mb->named_parameters();
+  const auto la = nmt::test::load_checkpoint_for(c, a + "/checkpoint.pt");
+  const auto lb = nmt::test::load_checkpoint_for(c, b + "/checkpoint.pt");
+  CHECK(la.state.step == lb.state.step);
+  CHECK(la.state.epoch == lb.state.epoch);
+  CHECK(la.state.batch_in_epoch == lb.state.batch_in_epoch);
+  CHECK(la.state.plateau.scale == lb.state.plateau.scale);
+  const auto pb = lb.model->named_parameters();
   int differing = 0;
-  for (const auto& p : ma->named_parameters()) differing += !torch::equal(p.value(), pb[p.key()]);
+  for (const auto& p : la.model->named_parameters()) differing += !torch::equal(p.value(), pb[p.key()]);
   CHECK(differing == 0);
 }
 
@@ -114,13 +108,7 @@ void check_exact_resume(const std::string& type) {
     for (int i = 0; i < 3000 && losses(killed).size() < 9; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
-    nmt::TrainerState at_kill;
-    {
-      auto data = nmt::prepare_data(c);
-      auto m = nmt::build_model_for(c, data.tokenizers);
-      auto o = nmt::make_optimizer(c.training, *m);
-      nmt::load_checkpoint(killed + "/checkpoint.pt", *m, *o, at_kill);
-    }
+    const auto at_kill = nmt::test::load_checkpoint_for(c, killed + "/checkpoint.pt").state;
     INFO("killed after the checkpoint of step " << at_kill.step);
     CHECK(at_kill.step >= 8);
     REQUIRE(at_kill.step < kSteps);

@@ -3,8 +3,6 @@
 // corpus replaced under a run.
 #include <catch2/catch.hpp>
 
-#include "app/train/checkpoint.h"
-#include "app/train/optimizer.h"
 #include "data/text_file.h"
 #include "tiny_model.h"
 
@@ -42,15 +40,10 @@ TEST_CASE("a non-finite loss stops the run and leaves the saved files as they we
   const auto dir = model_dir_of(config);
   // Poison one weight of the checkpoint: the next step's loss is NaN.
   {
-    const auto c = nmt::load_config(config);
-    auto data = nmt::prepare_data(c);
-    auto model = nmt::build_model_for(c, data.tokenizers);
-    auto optimizer = nmt::make_optimizer(c.training, *model);
-    nmt::TrainerState state;
-    nmt::load_checkpoint(dir + "/checkpoint.pt", *model, *optimizer, state);
+    auto loaded = nmt::test::load_checkpoint_for(nmt::load_config(config), dir + "/checkpoint.pt");
     torch::NoGradGuard no_grad;
-    model->parameters().front().view(-1)[0] = std::nan("");
-    nmt::save_checkpoint(dir + "/checkpoint.pt", *model, *optimizer, state);
+    loaded.model->parameters().front().view(-1)[0] = std::nan("");
+    nmt::save_checkpoint(dir + "/checkpoint.pt", *loaded.model, *loaded.optimizer, loaded.state);
   }
   const auto best = read_file(dir + "/best.pt"), checkpoint = read_file(dir + "/checkpoint.pt");
   const auto r = run(tool("nmt-train") + " --config " + config + " --resume --set training.max_steps=12", "fault-nan");
