@@ -1,6 +1,7 @@
 #include "models/attention.h"
 
 #include "models/dropout.h"
+#include "models/precision.h"
 
 #include <cmath>
 #include <limits>
@@ -29,10 +30,11 @@ AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout, bool training) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
-  const auto scores = torch::matmul(queries * scale, keys.transpose(-2, -1));
+  // The products may run in bf16; the softmax over the scores is always fp32.
+  const auto scores = models::matmul(queries * scale, keys.transpose(-2, -1)).to(torch::kFloat32);
   auto weights = key_mask.defined() ? masked_softmax(scores, key_mask) : scores.softmax(-1);
   const auto mixing = models::fast_dropout(weights, dropout, training);
-  return {torch::matmul(mixing, values), weights};
+  return {models::matmul(mixing, values), weights};
 }
 
 AdditiveAttentionImpl::AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim, int64_t hidden_dim)
@@ -40,15 +42,15 @@ AdditiveAttentionImpl::AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim,
       W_k(register_module("W_k", torch::nn::Linear(torch::nn::LinearOptions(key_dim, hidden_dim).bias(false)))),
       w_v(register_module("w_v", torch::nn::Linear(torch::nn::LinearOptions(hidden_dim, 1).bias(false)))) {}
 
-torch::Tensor AdditiveAttentionImpl::project_keys(const torch::Tensor& keys) { return W_k(keys); }
+torch::Tensor AdditiveAttentionImpl::project_keys(const torch::Tensor& keys) { return linear(W_k, keys); }
 
 AttentionOutput AdditiveAttentionImpl::forward(const torch::Tensor& queries,
                                                const torch::Tensor& projected_keys,
                                                const torch::Tensor& values,
                                                const torch::Tensor& key_mask) {
   // [B, Q, 1, H] + [B, 1, K, H] -> [B, Q, K, H] -> scores [B, Q, K]
-  const auto features = torch::tanh(W_q(queries).unsqueeze(2) + projected_keys.unsqueeze(1));
-  const auto scores = w_v(features).squeeze(-1);
+  const auto features = torch::tanh(linear(W_q, queries).unsqueeze(2) + projected_keys.unsqueeze(1));
+  const auto scores = linear(w_v, features).squeeze(-1).to(torch::kFloat32);
   auto weights = masked_softmax(scores, key_mask.unsqueeze(1));
   return {torch::bmm(weights, values), weights};
 }

@@ -7,6 +7,7 @@
 
 #include "data/special_ids.h"
 #include "models/embedding.h"
+#include "models/precision.h"
 
 namespace nmt::models {
 namespace {
@@ -51,7 +52,7 @@ EncoderMemory GruSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tens
   EncoderMemory memory;
   memory.states = dropout_(encoded.states);
   memory.mask = src.ne(data::kPadId);
-  memory.summary = torch::tanh(bridge_(encoded.final));  // [B, H]
+  memory.summary = torch::tanh(linear(bridge_, encoded.final)).to(torch::kFloat32);  // [B, H]
   return memory;
 }
 
@@ -66,8 +67,8 @@ std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory)
 
 torch::Tensor GruSeq2SeqImpl::readout(const torch::Tensor& output, const torch::Tensor& context,
                                       const torch::Tensor& embedded) {
-  const auto hidden = torch::tanh(pre_output_(torch::cat({output, context, embedded}, -1)));
-  return torch::nn::functional::linear(dropout_(hidden), output_weight_, output_bias_);
+  const auto hidden = torch::tanh(linear(pre_output_, torch::cat({output, context, embedded}, -1)));
+  return linear(dropout_(hidden), output_weight_, output_bias_).to(torch::kFloat32);
 }
 
 torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,

@@ -2,6 +2,8 @@
 
 #include <torch/nn/init.h>
 
+#include "models/precision.h"
+
 namespace nmt::models {
 
 MultiHeadAttentionImpl::MultiHeadAttentionImpl(int64_t model_dim, int64_t heads, double dropout)
@@ -26,16 +28,16 @@ torch::Tensor MultiHeadAttentionImpl::split_heads(const torch::Tensor& x) const 
 
 ProjectedKeyValue MultiHeadAttentionImpl::project_key_value(const torch::Tensor& key,
                                                             const torch::Tensor& value) {
-  return {split_heads(k_proj(key)), split_heads(v_proj(value))};
+  return {split_heads(linear(k_proj, key)), split_heads(linear(v_proj, value))};
 }
 
 AttentionOutput MultiHeadAttentionImpl::attend(const torch::Tensor& query, const ProjectedKeyValue& kv,
                                                const torch::Tensor& mask) {
-  const auto q = split_heads(q_proj(query));
+  const auto q = split_heads(linear(q_proj, query));
   auto [context, weights] = scaled_dot_product_attention(q, kv.keys, kv.values, mask, dropout_, is_training());
   // [B, h, Q, d] -> [B, Q, h * d]
   context = context.transpose(1, 2).reshape({query.size(0), query.size(1), heads_ * head_dim_});
-  return {out_proj(context), weights};
+  return {linear(out_proj, context), weights};
 }
 
 AttentionOutput MultiHeadAttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& key,

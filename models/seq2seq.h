@@ -37,7 +37,7 @@ class DecoderState {
 };
 
 struct StepOutput {
-  torch::Tensor logits;     // [B, V]
+  torch::Tensor logits;     // [B, V], fp32 whatever the precision of the products
   torch::Tensor attention;  // [B, S] source attention of this step
   // [B, layers, heads, S] for models with several attention layers and heads
   // (the Transformer); undefined otherwise.
@@ -46,7 +46,7 @@ struct StepOutput {
 
 class Seq2SeqImpl : public torch::nn::Module {
  public:
-  // Teacher forcing: logits [B, T, V] for every position of tgt_in (BOS + target).
+  // Teacher forcing: logits [B, T, V] (fp32) for every position of tgt_in (BOS + target).
   virtual torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                 const torch::Tensor& tgt_in) = 0;
   virtual EncoderMemory encode(const torch::Tensor& src, const torch::Tensor& src_lengths) = 0;

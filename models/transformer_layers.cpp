@@ -3,6 +3,8 @@
 #include <torch/nn/init.h>
 #include <torch/torch.h>
 
+#include "models/precision.h"
+
 namespace nmt::models {
 namespace {
 
@@ -31,7 +33,7 @@ FeedForwardImpl::FeedForwardImpl(int64_t model_dim, int64_t ff_dim)
 }
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
-  return outer_(torch::relu(inner_(x)));
+  return linear(outer_, torch::relu(linear(inner_, x)));
 }
 
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim,

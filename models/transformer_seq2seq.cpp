@@ -7,6 +7,7 @@
 
 #include "data/special_ids.h"
 #include "models/embedding.h"
+#include "models/precision.h"
 
 namespace nmt::models {
 namespace {
@@ -63,7 +64,7 @@ torch::Tensor TransformerSeq2SeqImpl::embed(torch::nn::Embedding& table, const t
 
 torch::Tensor TransformerSeq2SeqImpl::output_logits(const torch::Tensor& hidden) {
   const auto h = pre_norm_ ? decoder_norm_(hidden) : hidden;
-  return torch::nn::functional::linear(h, output_weight_, output_bias_);
+  return linear(h, output_weight_, output_bias_).to(torch::kFloat32);
 }
 
 EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
                "(sentences/s and output tokens/s, batched and one sentence at a time) and peak memory; "
                "prints JSON."};
   std::string config_path, model_dir, src_path;
+  std::vector<std::string> overrides;
   int steps = 20, single = 100, threads = 0, beam = 5;
   cli.add_option("--config", config_path, "experiment config (training data and model)")->required();
   cli.add_option("--model", model_dir, "trained model directory, for translation speed (without it: training only)");
@@ -59,10 +60,12 @@ int main(int argc, char** argv) {
   cli.add_option("--single", single, "sentences translated one at a time");
   cli.add_option("--beam", beam, "beam size measured besides greedy search")->check(CLI::Range(1, 1000));
   cli.add_option("--threads", threads, "LibTorch intra-op threads (0 = auto)");
+  cli.add_option("--set", overrides, "config overrides, section.key=value (e.g. training.precision=bf16)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
     nmt::setup_threads(threads);
-    const auto config = nmt::load_config(config_path);
+    auto config = nmt::load_config(config_path);
+    nmt::apply_overrides(config, overrides);
     if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
     const auto train = nmt::measure_training(config, steps);
 

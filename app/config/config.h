@@ -75,6 +75,9 @@ struct TrainingConfig {
   // How long a rank waits for the others in a collective (rank 0 validates
   // while the others wait) before it gives up with an error.
   double distributed_timeout_minutes = 30;
+  // Matrix products in bf16 (fp32 master weights, see models/precision.h) or
+  // fp32. A config without the key trains as before this key existed: fp32.
+  std::string precision = "fp32";  // fp32 | bf16
 };
 
 struct DecodingConfig {
@@ -83,6 +86,8 @@ struct DecodingConfig {
   double max_length_a = 1.5;    // max output tokens = a * source tokens + b
   int max_length_b = 10;
   int batch_size = 64;          // sentences per translation batch
+  // A model directory without the key decodes as it always did: fp32.
+  std::string precision = "fp32";  // fp32 | bf16
 };
 
 struct Config {

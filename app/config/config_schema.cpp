@@ -172,12 +172,14 @@ std::vector<ConfigField> config_fields(Config& c) {
       device_field("training.device", t.device),
       int_field("training.accumulate_gradients", t.accumulate_gradients, 1, 4096),
       real_field("training.distributed_timeout_minutes", t.distributed_timeout_minutes, 0, 10080, true),
+      choice_field("training.precision", t.precision, {"fp32", "bf16"}),
 
       int_field("decoding.beam_size", g.beam_size, 1, 1000),
       real_field("decoding.length_penalty", g.length_penalty, 0, 10),
       real_field("decoding.max_length_a", g.max_length_a, 0, 100),
       int_field("decoding.max_length_b", g.max_length_b, 0, 100000),
       int_field("decoding.batch_size", g.batch_size, 1, 100000),
+      choice_field("decoding.precision", g.precision, {"fp32", "bf16"}),
   };
 }
 

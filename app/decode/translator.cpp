@@ -11,6 +11,7 @@
 #include "app/runtime/runtime.h"
 #include "common/error.h"
 #include "data/batching.h"
+#include "models/precision.h"
 
 namespace nmt {
 namespace {
@@ -37,10 +38,11 @@ std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
 
 void log_decoding(const DecodingConfig& d) {
   if (d.beam_size == 1)
-    spdlog::info("decoding: greedy, max length {} * source + {}", d.max_length_a, d.max_length_b);
+    spdlog::info("decoding: greedy, {}, max length {} * source + {}", d.precision, d.max_length_a,
+                 d.max_length_b);
   else
-    spdlog::info("decoding: beam {}, length penalty alpha {}, max length {} * source + {}", d.beam_size,
-                 d.length_penalty, d.max_length_a, d.max_length_b);
+    spdlog::info("decoding: beam {}, {}, length penalty alpha {}, max length {} * source + {}", d.beam_size,
+                 d.precision, d.length_penalty, d.max_length_a, d.max_length_b);
 }
 
 }  // namespace
@@ -53,6 +55,7 @@ Translator::Translator(models::Seq2Seq model, data::Tokenizers tokenizers, Decod
 std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                                         int beam, int n_best, bool keep_attention) const {
   const SearchLimits limits{decoding_.max_length_a, decoding_.max_length_b};
+  const models::PrecisionScope precision(models::parse_precision(decoding_.precision));
   if (beam <= 0) beam = decoding_.beam_size;
   if (beam == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
     std::vector<std::vector<Hypothesis>> out;

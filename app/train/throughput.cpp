@@ -25,12 +25,13 @@ TrainThroughput measure_training(const Config& config, int steps) {
   auto optimizer = make_optimizer(t, *model);
   const auto batches = data::plan_batches(prepared.train->lengths(), {t.batch_tokens, t.batch_sentences}, 1, true);
   auto batch_at = [&](int i) { return data::make_batch(*prepared.train, batches[i % batches.size()]).to(device); };
-  train_step(*model, *optimizer, batch_at(0), t.label_smoothing, t.clip_norm);  // warm-up
+  const auto precision = models::parse_precision(t.precision);
+  train_step(*model, *optimizer, batch_at(0), t.label_smoothing, t.clip_norm, precision);  // warm-up
   TrainThroughput out;
   out.steps = steps;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 1; i <= steps; ++i)
-    out.target_tokens += train_step(*model, *optimizer, batch_at(i), t.label_smoothing, t.clip_norm).tokens;
+    out.target_tokens += train_step(*model, *optimizer, batch_at(i), t.label_smoothing, t.clip_norm, precision).tokens;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -16,8 +16,10 @@ StepResult& StepResult::operator+=(const StepResult& other) {
   return *this;
 }
 
-StepResult accumulate_gradients(models::Seq2SeqImpl& model, const data::Batch& batch, double label_smoothing) {
+StepResult accumulate_gradients(models::Seq2SeqImpl& model, const data::Batch& batch, double label_smoothing,
+                                models::Precision precision) {
   model.train();
+  const models::PrecisionScope scope(precision);
   const auto logits = model.forward(batch.src, batch.src_lengths, batch.tgt_in);
   auto loss = label_smoothed_loss(logits, batch.tgt_out, label_smoothing, data::kPadId);
   StepResult out{0, loss.nll, loss.tokens};
@@ -44,9 +46,10 @@ bool apply_update(models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer
 }
 
 StepResult train_step(models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
-                      const data::Batch& batch, double label_smoothing, double clip_norm) {
+                      const data::Batch& batch, double label_smoothing, double clip_norm,
+                      models::Precision precision) {
   optimizer.zero_grad();
-  const auto result = accumulate_gradients(model, batch, label_smoothing);
+  const auto result = accumulate_gradients(model, batch, label_smoothing, precision);
   apply_update(model, optimizer, result, clip_norm);
   return result;
 }

@@ -5,6 +5,7 @@
 #include <torch/optim/optimizer.h>
 
 #include "data/batching.h"
+#include "models/precision.h"
 #include "models/seq2seq.h"
 
 namespace nmt {
@@ -18,8 +19,10 @@ struct StepResult {
 
 // Teacher-forced forward and backward of one batch. The gradient of the
 // loss summed over the batch's tokens (not its mean) is added to the
-// parameters' gradients, so batches, and ranks, can be summed exactly.
-StepResult accumulate_gradients(models::Seq2SeqImpl& model, const data::Batch& batch, double label_smoothing);
+// parameters' gradients, so batches, and ranks, can be summed exactly. The
+// matrix products run in `precision`; the gradients are fp32 either way.
+StepResult accumulate_gradients(models::Seq2SeqImpl& model, const data::Batch& batch, double label_smoothing,
+                                models::Precision precision = models::Precision::fp32);
 
 // Divides the summed gradients by `totals.tokens`, clips their norm
 // (clip_norm > 0), updates and clears them. A non-finite loss leaves the
@@ -29,6 +32,7 @@ bool apply_update(models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer
 
 // Both halves for one batch: a whole step of single-process training.
 StepResult train_step(models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
-                      const data::Batch& batch, double label_smoothing, double clip_norm);
+                      const data::Batch& batch, double label_smoothing, double clip_norm,
+                      models::Precision precision = models::Precision::fp32);
 
 }  // namespace nmt

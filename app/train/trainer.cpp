@@ -230,7 +230,7 @@ class Trainer {
     StepResult totals;
     for (const auto* m : members)
       totals += accumulate_gradients(*model_, data::make_batch(*prepared_.train, *m).to(torch::Device(device_)),
-                                     t.label_smoothing);
+                                     t.label_smoothing, models::parse_precision(t.precision));
     if (group_) {
       const auto start = Clock::now();
       window_.sync_bytes += all_reduce_gradients(*group_, *model_, totals);
