@@ -1,6 +1,7 @@
 #include "models/attention.h"
 
 #include "models/dropout.h"
+#include "models/flop_count.h"
 #include "models/precision.h"
 
 #include <cmath>
@@ -52,6 +53,8 @@ AttentionOutput AdditiveAttentionImpl::forward(const torch::Tensor& queries,
   const auto features = torch::tanh(linear(W_q, queries).unsqueeze(2) + projected_keys.unsqueeze(1));
   const auto scores = linear(w_v, features).squeeze(-1).to(torch::kFloat32);
   auto weights = masked_softmax(scores, key_mask.unsqueeze(1));
+  count_matmul(static_cast<double>(weights.size(0)), static_cast<double>(weights.size(1)),
+               static_cast<double>(weights.size(2)), static_cast<double>(values.size(2)));
   return {torch::bmm(weights, values), weights};
 }
 

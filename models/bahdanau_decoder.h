@@ -26,6 +26,9 @@ class BahdanauDecoderImpl : public torch::nn::Module {
   torch::Tensor project_keys(const torch::Tensor& memory) { return attention_->project_keys(memory); }
 
   // embedded [B, E]; hidden [layers, B, H] is replaced by the new hidden state.
+  // memory [N, S, D], projected_keys [N, S, H] and mask [N, S] have one row per
+  // sentence; B is a multiple of N (a beam's hypotheses, in groups of
+  // consecutive rows per sentence), and a group shares its sentence's row.
   BahdanauStep step(const torch::Tensor& embedded, torch::Tensor& hidden, const torch::Tensor& memory,
                     const torch::Tensor& projected_keys, const torch::Tensor& mask);
 

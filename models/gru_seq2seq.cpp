@@ -13,16 +13,20 @@ namespace nmt::models {
 namespace {
 
 struct GruState : DecoderState {
-  torch::Tensor hidden;          // [layers, B, H]
-  torch::Tensor memory;          // [B, S, D]
-  torch::Tensor projected_keys;  // [B, S, H]
-  torch::Tensor mask;            // [B, S]
+  torch::Tensor hidden;          // [layers, rows, H]
+  torch::Tensor memory;          // [sentences, S, D]
+  torch::Tensor projected_keys;  // [sentences, S, H]
+  torch::Tensor mask;            // [sentences, S]
+  int64_t beam = 1;              // rows per sentence
 
   void select(const torch::Tensor& indices) override {
-    hidden = hidden.index_select(1, indices);
-    memory = memory.index_select(0, indices);
-    projected_keys = projected_keys.index_select(0, indices);
-    mask = mask.index_select(0, indices);
+    hidden = hidden.index_select(1, indices.to(hidden.device()));
+    const auto kept = sentences_of_rows(indices, beam, mask.size(0));
+    if (kept.unchanged) return;
+    const auto sentences = kept.sentences.to(mask.device());
+    memory = memory.index_select(0, sentences);
+    projected_keys = projected_keys.index_select(0, sentences);
+    mask = mask.index_select(0, sentences);
   }
 };
 
@@ -56,9 +60,11 @@ EncoderMemory GruSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tens
   return memory;
 }
 
-std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory) {
+std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory, int64_t beam) {
   auto state = std::make_unique<GruState>();
-  state->hidden = memory.summary.unsqueeze(0).repeat({decoder_layers_, 1, 1}).contiguous();
+  state->beam = beam;
+  const auto summary = beam == 1 ? memory.summary : memory.summary.repeat_interleave(beam, 0);
+  state->hidden = summary.unsqueeze(0).repeat({decoder_layers_, 1, 1}).contiguous();
   state->memory = memory.states;
   state->projected_keys = decoder_->project_keys(memory.states);
   state->mask = memory.mask;
@@ -74,7 +80,7 @@ torch::Tensor GruSeq2SeqImpl::readout(const torch::Tensor& output, const torch::
 torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                       const torch::Tensor& tgt_in) {
   check_target(src, tgt_in);
-  auto state_ptr = start(encode(src, src_lengths));
+  auto state_ptr = start(encode(src, src_lengths), 1);
   auto& state = static_cast<GruState&>(*state_ptr);
   const auto embedded = dropout_(tgt_embed_(tgt_in));  // [B, T, E]
   std::vector<torch::Tensor> outputs, contexts;

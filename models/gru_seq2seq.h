@@ -21,7 +21,7 @@ class GruSeq2SeqImpl : public Seq2SeqImpl {
   torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                         const torch::Tensor& tgt_in) override;
   EncoderMemory encode(const torch::Tensor& src, const torch::Tensor& src_lengths) override;
-  std::unique_ptr<DecoderState> start(const EncoderMemory& memory) override;
+  std::unique_ptr<DecoderState> start(const EncoderMemory& memory, int64_t beam) override;
   StepOutput step(const torch::Tensor& prev_tokens, DecoderState& state) override;
 
  private:

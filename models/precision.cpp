@@ -1,5 +1,7 @@
 #include "models/precision.h"
 
+#include "models/flop_count.h"
+
 #include <torch/nn/functional/linear.h>
 #include <torch/torch.h>
 
@@ -62,6 +64,8 @@ Precision current_precision() { return current; }
 torch::ScalarType matmul_dtype() { return current == Precision::bf16 ? torch::kBFloat16 : torch::kFloat32; }
 
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  count_matmul(1, static_cast<double>(x.numel() / x.size(-1)), static_cast<double>(x.size(-1)),
+               static_cast<double>(weight.size(0)));
   if (current == Precision::fp32) return torch::nn::functional::linear(x, weight, bias);
   return torch::nn::functional::linear(in_bf16(x), in_bf16(weight), in_bf16(bias));
 }
@@ -71,6 +75,13 @@ torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
 }
 
 torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b) {
+  // Batched [..., m, k] x [..., k, n]: the batch is the broadcast leading shape.
+  if (a.dim() >= 2 && b.dim() >= 2) {
+    const auto out_rows = a.numel() / a.size(-1) / a.size(-2);
+    const auto batch = std::max(out_rows, b.numel() / b.size(-1) / b.size(-2));
+    count_matmul(static_cast<double>(batch), static_cast<double>(a.size(-2)), static_cast<double>(a.size(-1)),
+                 static_cast<double>(b.size(-1)));
+  }
   if (current == Precision::fp32) return torch::matmul(a, b);
   return torch::matmul(in_bf16(a), in_bf16(b));
 }

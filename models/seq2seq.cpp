@@ -1,6 +1,7 @@
 #include "models/seq2seq.h"
 
 #include <c10/util/Exception.h>
+#include <torch/torch.h>
 
 namespace nmt::models {
 
@@ -21,6 +22,16 @@ void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in) {
   TORCH_CHECK(tgt_in.dim() == 2 && tgt_in.scalar_type() == torch::kInt64 && tgt_in.size(0) == src.size(0),
               "target tokens must be an int64 tensor [B, T] with B = ", src.size(0), ", got ",
               tgt_in.scalar_type(), " ", tgt_in.sizes());
+}
+
+SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences) {
+  TORCH_CHECK(indices.dim() == 1 && indices.size(0) % beam == 0, "selected rows (", indices.size(0),
+              ") must come in groups of the beam (", beam, ")");
+  SentenceSelection out;
+  out.sentences = indices.to(torch::kCPU).view({-1, beam}).select(1, 0).div(beam, "floor");
+  out.unchanged = out.sentences.size(0) == sentences &&
+                  out.sentences.equal(torch::arange(sentences, out.sentences.options()));
+  return out;
 }
 
 void check_step_input(const torch::Tensor& prev_tokens) {

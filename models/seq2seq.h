@@ -27,12 +27,16 @@ struct EncoderMemory {
 };
 
 // The decoder's state between steps: hidden states or caches, plus whatever
-// of the memory the steps need.
+// of the memory the steps need. Its rows (hypotheses) come in groups of
+// `beam` consecutive rows per sentence; the encoder memory is kept once per
+// sentence and shared by its group, not copied per hypothesis.
 class DecoderState {
  public:
   virtual ~DecoderState() = default;
-  // Keeps rows `indices` ([N] int64) in that order, so search can drop, keep
-  // and duplicate hypotheses.
+  // Keeps rows `indices` ([N] int64, on the CPU or the model's device) in that
+  // order, so search can drop, keep and duplicate hypotheses. N is a multiple
+  // of the beam, and each new group of `beam` rows comes from one old group
+  // (one sentence): a sentence's hypotheses stay together.
   virtual void select(const torch::Tensor& indices) = 0;
 };
 
@@ -50,7 +54,9 @@ class Seq2SeqImpl : public torch::nn::Module {
   virtual torch::Tensor forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                 const torch::Tensor& tgt_in) = 0;
   virtual EncoderMemory encode(const torch::Tensor& src, const torch::Tensor& src_lengths) = 0;
-  virtual std::unique_ptr<DecoderState> start(const EncoderMemory& memory) = 0;
+  // The state before the first step, with `beam` rows per sentence of the
+  // memory, all alike (beam 1: greedy search and teacher forcing).
+  virtual std::unique_ptr<DecoderState> start(const EncoderMemory& memory, int64_t beam) = 0;
   // One decoding step from the previous tokens [B].
   virtual StepOutput step(const torch::Tensor& prev_tokens, DecoderState& state) = 0;
 };
@@ -67,5 +73,14 @@ void check_source(const torch::Tensor& src, const torch::Tensor& src_lengths);
 void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in);
 // prev_tokens [B] int64.
 void check_step_input(const torch::Tensor& prev_tokens);
+
+// For DecoderState::select: which sentence each group of `beam` rows in
+// `indices` comes from ([N / beam] int64, on the CPU), and whether that is
+// every one of `sentences` in order (nothing to select in the memory).
+struct SentenceSelection {
+  torch::Tensor sentences;
+  bool unchanged = false;
+};
+SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences);
 
 }  // namespace nmt::models

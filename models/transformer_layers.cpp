@@ -23,6 +23,32 @@ torch::Tensor residual(const torch::Tensor& x, torch::nn::LayerNorm& norm, Dropo
 
 }  // namespace
 
+ProjectedKeyValue KeyValueCache::append(const ProjectedKeyValue& kv) {
+  const int64_t added = kv.keys.size(2), needed = length + added;
+  if (!keys.defined() && length == 0) {  // the first positions: kept as they are, no copy
+    keys = kv.keys, values = kv.values, length = added;
+    return kv;
+  }
+  if (needed > keys.size(2)) {  // grow by doubling: O(1) copies per position on average
+    const int64_t capacity = std::max<int64_t>({needed, 2 * keys.size(2), 16});
+    auto grow = [&](const torch::Tensor& old) {
+      auto bigger = torch::empty({old.size(0), old.size(1), capacity, old.size(3)}, old.options());
+      bigger.narrow(2, 0, length).copy_(old.narrow(2, 0, length));
+      return bigger;
+    };
+    keys = grow(keys), values = grow(values);
+  }
+  keys.narrow(2, length, added).copy_(kv.keys);
+  values.narrow(2, length, added).copy_(kv.values);
+  length = needed;
+  return {keys.narrow(2, 0, length), values.narrow(2, 0, length)};
+}
+
+void KeyValueCache::select(const torch::Tensor& rows) {
+  if (!keys.defined()) return;
+  keys = keys.index_select(0, rows), values = values.index_select(0, rows);
+}
+
 FeedForwardImpl::FeedForwardImpl(int64_t model_dim, int64_t ff_dim)
     : inner_(register_module("inner", torch::nn::Linear(model_dim, ff_dim))),
       outer_(register_module("outer", torch::nn::Linear(ff_dim, model_dim))) {
@@ -62,24 +88,22 @@ TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(int64_t model_dim, int6
       dropout_(register_module("dropout", Dropout(dropout))),
       pre_norm_(pre_norm) {}
 
-DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, ProjectedKeyValue& self_cache,
+DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, KeyValueCache& self_cache,
                                                         const torch::Tensor& self_mask,
                                                         const ProjectedKeyValue& memory,
                                                         const torch::Tensor& memory_mask) {
   auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
-    auto kv = self_attention_->project_key_value(in, in);
-    if (self_cache.keys.defined()) {
-      kv.keys = torch::cat({self_cache.keys, kv.keys}, 2);
-      kv.values = torch::cat({self_cache.values, kv.values}, 2);
-    }
-    self_cache = kv;
+    const auto kv = self_cache.append(self_attention_->project_key_value(in, in));
     return self_attention_->attend(in, kv, self_mask).context;
   });
   torch::Tensor cross_weights;
   h = residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
-    auto out = cross_attention_->attend(in, memory, memory_mask);
-    cross_weights = out.weights;
-    return out.context;
+    // A sentence's g hypotheses attend its memory row together, as g * T queries.
+    const int64_t rows = in.size(0), T = in.size(1), sentences = memory.keys.size(0), g = rows / sentences;
+    auto out = cross_attention_->attend(in.reshape({sentences, g * T, in.size(2)}), memory, memory_mask);
+    const int64_t heads = out.weights.size(1), S = out.weights.size(3);
+    cross_weights = out.weights.view({sentences, heads, g, T, S}).transpose(1, 2).reshape({rows, heads, T, S});
+    return out.context.reshape({rows, T, out.context.size(2)});
   });
   h = residual(h, norm3_, dropout_, pre_norm_, [&](const torch::Tensor& in) { return feed_forward_(in); });
   return {h, cross_weights};

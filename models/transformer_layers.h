@@ -41,6 +41,18 @@ class TransformerEncoderLayerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TransformerEncoderLayer);
 
+// The self-attention keys and values of the target positions decoded so far,
+// in buffers with room to spare: a step writes its one position instead of
+// concatenating (copying) the whole prefix again.
+struct KeyValueCache {
+  torch::Tensor keys, values;  // [B, heads, capacity, head_dim]
+  int64_t length = 0;
+
+  // Adds positions ([B, heads, T, head_dim] each) and returns all of them so far.
+  ProjectedKeyValue append(const ProjectedKeyValue& kv);
+  void select(const torch::Tensor& rows);
+};
+
 struct DecoderLayerOutput {
   torch::Tensor output;         // [B, T, D]
   torch::Tensor cross_weights;  // [B, heads, T, S]
@@ -51,11 +63,13 @@ class TransformerDecoderLayerImpl : public torch::nn::Module {
   TransformerDecoderLayerImpl(int64_t model_dim, int64_t heads, int64_t ff_dim, double dropout, bool pre_norm);
 
   // x [B, T, D]: the new target positions. `self_cache` holds the keys and
-  // values of the positions before them (undefined at first) and is extended
+  // values of the positions before them (empty at first) and is extended
   // with x's, so step-by-step decoding attends to the whole prefix in O(t).
   // `self_mask` (causal, [1, 1, T, T_all]) may be undefined when T == 1.
-  // `memory` is the encoder output projected by project_memory().
-  DecoderLayerOutput forward(const torch::Tensor& x, ProjectedKeyValue& self_cache,
+  // `memory` is the encoder output projected by project_memory(), one row per
+  // sentence; B may be a multiple of its rows (the hypotheses of a beam, in
+  // groups of consecutive rows per sentence), which then share that row.
+  DecoderLayerOutput forward(const torch::Tensor& x, KeyValueCache& self_cache,
                              const torch::Tensor& self_mask, const ProjectedKeyValue& memory,
                              const torch::Tensor& memory_mask);
 

@@ -13,20 +13,23 @@ namespace nmt::models {
 namespace {
 
 struct TransformerState : DecoderState {
-  std::vector<ProjectedKeyValue> self_cache;  // per layer: [B, heads, t, head_dim]
-  std::vector<ProjectedKeyValue> memory;      // per layer: projected encoder output
-  torch::Tensor memory_mask;                  // [B, 1, 1, S]
+  std::vector<KeyValueCache> self_cache;  // per layer: [rows, heads, t, head_dim]
+  std::vector<ProjectedKeyValue> memory;  // per layer: projected encoder output, [sentences, heads, S, head_dim]
+  torch::Tensor memory_mask;              // [sentences, 1, 1, S]
+  int64_t beam = 1;                       // rows per sentence
   int64_t position = 0;
 
   void select(const torch::Tensor& indices) override {
-    auto pick = [&](ProjectedKeyValue& kv) {
-      if (!kv.keys.defined()) return;
-      kv.keys = kv.keys.index_select(0, indices);
-      kv.values = kv.values.index_select(0, indices);
-    };
-    for (auto& kv : self_cache) pick(kv);
-    for (auto& kv : memory) pick(kv);
-    memory_mask = memory_mask.index_select(0, indices);
+    const auto rows = indices.to(memory_mask.device());
+    for (auto& cache : self_cache) cache.select(rows);
+    const auto kept = sentences_of_rows(indices, beam, memory_mask.size(0));
+    if (kept.unchanged) return;
+    const auto sentences = kept.sentences.to(memory_mask.device());
+    for (auto& kv : memory) {
+      kv.keys = kv.keys.index_select(0, sentences);
+      kv.values = kv.values.index_select(0, sentences);
+    }
+    memory_mask = memory_mask.index_select(0, sentences);
   }
 };
 
@@ -78,8 +81,9 @@ EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const tor
   return memory;
 }
 
-std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory& memory) {
+std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory& memory, int64_t beam) {
   auto state = std::make_unique<TransformerState>();
+  state->beam = beam;
   state->self_cache.resize(decoder_layers_.size());
   for (auto& layer : decoder_layers_) state->memory.push_back(layer->project_memory(memory.states));
   state->memory_mask = memory.mask.unsqueeze(1).unsqueeze(1);
@@ -89,7 +93,7 @@ std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory&
 torch::Tensor TransformerSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                               const torch::Tensor& tgt_in) {
   check_target(src, tgt_in);
-  auto state_ptr = start(encode(src, src_lengths));
+  auto state_ptr = start(encode(src, src_lengths), 1);
   auto& state = static_cast<TransformerState&>(*state_ptr);
   const int64_t T = tgt_in.size(1);
   // Position t sees positions <= t. Target padding sits after the real tokens,

@@ -11,17 +11,28 @@
 #include "app/config/config.h"
 #include "app/decode/model_dir.h"
 #include "app/decode/translation_speed.h"
+#include "app/runtime/matmul_peak.h"
 #include "app/runtime/runtime.h"
 #include "app/train/throughput.h"
 #include "data/text_file.h"
 
 namespace {
 
-// Greedy and beam-`beam` speed of a model directory on `src_path`, batched and one at a time.
+// Greedy and beam-`beam` speed of a model directory on `src_path`, batched and one at a time,
+// with the directory's decoding settings and the decoding.* overrides.
 nlohmann::ordered_json translation_speeds(const std::string& model_dir, const std::string& src_path,
-                                          const std::string& device, int beam, int single) {
+                                          const std::string& device, int beam, int single,
+                                          const std::vector<std::string>& overrides, int threads) {
   nlohmann::ordered_json translate;
-  const auto loaded = nmt::load_model_dir(model_dir, device);
+  auto loaded = nmt::load_model_dir(model_dir, device);
+  std::vector<std::string> decoding_overrides;
+  for (const auto& o : overrides)
+    if (o.rfind("decoding.", 0) == 0) decoding_overrides.push_back(o);
+  nmt::apply_overrides(loaded.config, decoding_overrides);
+  nmt::setup_threads(threads, loaded.config.decoding.precision == "bf16");
+  nmt::set_onednn_cache_capacity(nmt::kDecodingPrimitives);
+  translate["precision"] = loaded.config.decoding.precision;
+  translate["torch_threads"] = torch::get_num_threads();
   const auto sources = nmt::data::read_lines(src_path);
   for (int k : {1, beam}) {
     auto decoding = loaded.config.decoding;
@@ -34,14 +45,32 @@ nlohmann::ordered_json translation_speeds(const std::string& model_dir, const st
         {"batched",
          {{"sentences", speed.batched_sentences},
           {"batch_size", decoding.batch_size},
+          {"seconds", speed.batched_seconds},
           {"sentences_per_second", speed.batched_sentences_per_second},
-          {"output_tokens_per_second", speed.batched_tokens_per_second}}},
+          {"output_tokens_per_second", speed.batched_tokens_per_second},
+          {"gflops_per_second", speed.batched_gflops_per_second}}},
         {"single",
          {{"sentences", speed.single_sentences},
           {"sentences_per_second", speed.single_sentences_per_second},
           {"output_tokens_per_second", speed.single_tokens_per_second}}}};
   }
   return translate;
+}
+
+// The best GFLOP/s of fp32 and bf16 products at the model's shapes: a
+// batch's tokens times its width, feed-forward (or GRU gates) and vocabulary.
+nlohmann::ordered_json matmul_peaks(const nmt::Config& config) {
+  const auto& m = config.model;
+  const int64_t tokens = config.training.batch_tokens, width = m.embedding_dim;
+  const int64_t inner = m.type == "transformer" ? m.ff_dim : 3 * m.hidden_dim;
+  const int64_t shapes[][3] = {{tokens, width, inner}, {tokens, inner, width}, {tokens, width, config.tokenizer.vocab_size}};
+  nlohmann::ordered_json peak;
+  for (auto [name, dtype] : {std::pair{"fp32", c10::kFloat}, std::pair{"bf16", c10::kBFloat16}}) {
+    double best = 0;
+    for (const auto& s : shapes) best = std::max(best, nmt::matmul_gflops(s[0], s[1], s[2], dtype));
+    peak[name] = best;
+  }
+  return peak;
 }
 
 }  // namespace
@@ -63,23 +92,30 @@ int main(int argc, char** argv) {
   cli.add_option("--set", overrides, "config overrides, section.key=value (e.g. training.precision=bf16)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
-    nmt::setup_threads(threads);
     auto config = nmt::load_config(config_path);
     nmt::apply_overrides(config, overrides);
+    nmt::setup_threads(threads, config.training.precision == "bf16");
+    const int train_threads = torch::get_num_threads();
     if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
     const auto train = nmt::measure_training(config, steps);
+    const auto peak = matmul_peaks(config);
 
     const auto translate = model_dir.empty() ? nlohmann::ordered_json::object()
                                              : translation_speeds(model_dir, src_path, config.training.device,
-                                                                  beam, single);
+                                                                  beam, single, overrides, threads);
     const nlohmann::ordered_json report = {
         {"config", config_path},
         {"model", model_dir},
-        {"torch_threads", torch::get_num_threads()},
         {"train",
-         {{"steps", train.steps},
+         {{"precision", config.training.precision},
+          {"torch_threads", train_threads},
+          {"steps", train.steps},
           {"target_tokens_per_second", train.tokens_per_second()},
-          {"seconds_per_step", train.seconds_per_step()}}},
+          {"seconds_per_step", train.seconds_per_step()},
+          {"gflop_per_step", train.flops / std::max(1, train.steps) / 1e9},
+          {"gflops_per_second", train.gflops_per_second()},
+          {"peak_gflops", peak},
+          {"mfu", train.gflops_per_second() / peak[config.training.precision].get<double>()}}},
         {"translate", translate},
         {"peak_rss_mib", nmt::peak_rss_mib()}};
     std::cout << report.dump(1) << "\n";

@@ -48,8 +48,7 @@ class BeamSearch {
     const int64_t batch = src.size(0);
     // k rows per sentence; only the first is live at the start, so the first
     // step expands one hypothesis, not k copies of it.
-    state_ = model.start(model.encode(src, src_lengths));
-    state_->select(torch::arange(batch, torch::TensorOptions(torch::kInt64).device(device_)).repeat_interleave(k_));
+    state_ = model.start(model.encode(src, src_lengths), k_);
     active_.resize(batch);
     std::iota(active_.begin(), active_.end(), 0);
     live_.resize(batch * k_);
@@ -66,7 +65,7 @@ class BeamSearch {
         else advance_group(g, candidates, next);
       }
       if (next.active.empty()) break;
-      state_->select(ids(next.rows));
+      state_->select(torch::tensor(next.rows, torch::kInt64));
       prev_ = ids(next.tokens);
       live_ = std::move(next.live);
       active_ = std::move(next.active);
@@ -121,7 +120,20 @@ class BeamSearch {
     finished_[sentence].push_back(std::move(done));
   }
 
-  bool sentence_done(int64_t sentence) const { return static_cast<int64_t>(finished_[sentence].size()) >= k_; }
+  // Done when k hypotheses have ended and the best live one, scored as if it
+  // ended now, no longer beats the k-th best of them. Stopping at the first k
+  // ended ones instead (the rule before) kept the short hypotheses that end
+  // early, which a length penalty that favours longer outputs cannot undo.
+  bool sentence_done(int64_t sentence, const Live* best_live) const {
+    const auto& done = finished_[sentence];
+    if (static_cast<int64_t>(done.size()) < k_) return false;
+    if (best_live == nullptr) return true;
+    std::vector<double> scores;
+    for (const auto& h : done) scores.push_back(h.score);
+    std::nth_element(scores.begin(), scores.begin() + (k_ - 1), scores.end(), std::greater<>());
+    const auto length = static_cast<int64_t>(best_live->tokens.size()) + 1;
+    return best_live->log_prob / length_penalty(length, options_.alpha) <= scores[k_ - 1];
+  }
 
   // Out of length: every live hypothesis of group g ends here.
   void end_group(int64_t g, const Candidates& c) {
@@ -132,8 +144,8 @@ class BeamSearch {
   }
 
   // Walks group g's candidates best first: one that ends is finished, the
-  // others fill the next beam up to k. A sentence with k finished
-  // hypotheses, or nothing left to extend, leaves the batch.
+  // others fill the next beam up to k. A sentence that is done (see
+  // sentence_done), or has nothing left to extend, leaves the batch.
   void advance_group(int64_t g, const Candidates& c, NextBeams& next) {
     const int64_t sentence = active_[g];
     const auto total = c.total.accessor<float, 2>();
@@ -147,14 +159,13 @@ class BeamSearch {
       const double log_prob = live_[row].log_prob + step_lp[g][j];
       if (token == data::kEosId) {
         finish(sentence, extend(row, token, log_prob, c));
-        if (sentence_done(sentence)) break;
       } else {
         kept.push_back(extend(row, token, log_prob, c));
         rows.push_back(row);
         tokens.push_back(token);
       }
     }
-    if (sentence_done(sentence) || kept.empty()) return;
+    if (kept.empty() || sentence_done(sentence, &kept.front())) return;
     while (static_cast<int64_t>(kept.size()) < k_) {  // fill the group with dead copies
       kept.push_back(kept.front());
       kept.back().log_prob = kNever;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "models/flop_count.h"
+
 namespace nmt {
 
 TranslationSpeed measure_translation(const Translator& translator, const std::vector<std::string>& sources,
@@ -18,8 +20,16 @@ TranslationSpeed measure_translation(const Translator& translator, const std::ve
   speed.batched_sentences = sources.size();
   speed.single_sentences = std::min<int>(single, static_cast<int>(sources.size()));
   auto start = Clock::now();
-  const auto outputs = translator.translate(sources);
+  std::vector<std::string> outputs;
+  double flops = 0;
+  {
+    const models::FlopCount count;
+    outputs = translator.translate(sources);
+    flops = count.flops();
+  }
   const double batch_seconds = since(start);
+  speed.batched_seconds = batch_seconds;
+  speed.batched_gflops_per_second = flops / batch_seconds / 1e9;
   std::vector<std::string> single_outputs;
   start = Clock::now();
   for (int i = 0; i < speed.single_sentences; ++i) single_outputs.push_back(translator.translate({sources[i]}).front());

@@ -13,6 +13,8 @@ struct TranslationSpeed {
   int single_sentences = 0;
   double batched_sentences_per_second = 0, batched_tokens_per_second = 0;
   double single_sentences_per_second = 0, single_tokens_per_second = 0;
+  double batched_gflops_per_second = 0;  // matrix products only (models/flop_count.h)
+  double batched_seconds = 0;
 };
 
 // Output tokens count the target pieces of each translation plus its EOS.

@@ -138,9 +138,9 @@ std::int64_t Translator::parameter_count() const { return models::parameter_coun
 Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved) {
   for (const auto& o : options.overrides)
     if (o.rfind("decoding.", 0) != 0) throw Error("--set " + o + ": only decoding.* can be set here");
-  setup_threads(options.threads);
   auto loaded = load_model_dir(model_dir, options.device);
   apply_overrides(loaded.config, options.overrides);
+  setup_threads(options.threads, loaded.config.decoding.precision == "bf16");
   if (options.beam > 0) loaded.config.decoding.beam_size = options.beam;
   log_decoding(loaded.config.decoding);
   if (resolved) *resolved = loaded.config;

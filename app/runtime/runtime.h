@@ -8,13 +8,21 @@ namespace nmt {
 // runtime.cpp for the measurement). Call once, before the first tensor.
 void keep_freed_memory();
 
-// Uses `threads` LibTorch intra-op threads (0 = auto) and logs the choice.
-void setup_threads(int threads);
+// Uses `threads` LibTorch intra-op threads (0 = auto: what was fastest for
+// the precision of the matrix products) and logs the choice.
+void setup_threads(int threads, bool bf16_products = false);
 
 // OpenBLAS's own thread count (it runs the fp32 matrix products); false when
 // the BLAS in use is not OpenBLAS. Several processes on one machine share its
 // cores this way instead of each taking all of them.
 bool set_blas_threads(int threads);
+
+// How many oneDNN primitives (a compiled bf16 matrix product per shape, with
+// its scratch memory) stay cached; false when oneDNN is not loaded. Training
+// batches come in many shapes, and with oneDNN's default of 1024 the cache held
+// gigabytes (see runtime.cpp); decoding's few shapes repeat every step.
+bool set_onednn_cache_capacity(int primitives);
+constexpr int kTrainingPrimitives = 0, kDecodingPrimitives = 1024;  // 1024: oneDNN's default
 
 // "auto" picks CUDA when LibTorch has it, else the CPU; "cuda" without a
 // device is an error that names `key` (the option the value came from).

@@ -11,7 +11,13 @@ struct TrainThroughput {
   int steps = 0;
   int64_t target_tokens = 0;
   double seconds = 0;
+  // Matrix-product FLOPs of the timed steps: the forward pass's, counted where
+  // the products run (models/flop_count.h), times 3, since the backward pass
+  // multiplies matrices of the same sizes twice (the input's and the weight's
+  // gradients).
+  double flops = 0;
   double tokens_per_second() const { return seconds > 0 ? target_tokens / seconds : 0; }
+  double gflops_per_second() const { return seconds > 0 ? flops / seconds / 1e9 : 0; }
   double seconds_per_step() const { return steps > 0 ? seconds / steps : 0; }
 };
 

@@ -189,7 +189,8 @@ class Trainer {
   // Threads, device and, for several ranks, the process group.
   void set_up_processes() {
     const auto& t = config_.training;
-    setup_threads(t.threads);
+    setup_threads(t.threads, t.precision == "bf16");
+    set_onednn_cache_capacity(kTrainingPrimitives);
     device_ = resolve_device(t.device);
     if (!env_.distributed()) return;
     // Ranks on one machine split its cores for OpenBLAS instead of each taking all.
@@ -299,7 +300,10 @@ class Trainer {
   void validate_and_save(bool scheduled) {
     last_validated_step_ = state_.step;
     if (!leader()) return;
+    // Decoding repeats its few shapes at every step: cache them while it runs.
+    set_onednn_cache_capacity(kDecodingPrimitives);
     const auto v = validate(*model_, *translator_, prepared_, config_.training.batch_tokens, device_);
+    set_onednn_cache_capacity(kTrainingPrimitives);  // and free them
     last_validation_seconds_ = v.seconds;
     const bool by_bleu = config_.training.best_metric == "bleu";
     const double score = by_bleu ? v.bleu : v.ppl;

@@ -38,9 +38,9 @@ class BigramModel : public models::Seq2SeqImpl {
     torch::Tensor mask;
     void select(const torch::Tensor& indices) override { mask = mask.index_select(0, indices); }
   };
-  std::unique_ptr<models::DecoderState> start(const models::EncoderMemory& memory) override {
+  std::unique_ptr<models::DecoderState> start(const models::EncoderMemory& memory, int64_t beam) override {
     auto state = std::make_unique<State>();
-    state->mask = memory.mask;
+    state->mask = memory.mask.repeat_interleave(beam, 0);
     return state;
   }
   models::StepOutput step(const torch::Tensor& prev, models::DecoderState& state) override {

@@ -58,7 +58,7 @@ TEST_CASE("step-by-step decoding gives the teacher-forced logits", "[gru]") {
     const auto tgt_in = torch::tensor({data::kBosId, 11, 12, 13, data::kBosId, 14, 15, 16}, torch::kInt64).view({2, 4});
     const auto parallel = model->forward(src, lengths, tgt_in);
     REQUIRE(parallel.sizes() == torch::IntArrayRef({2, 4, 40}));
-    auto state = model->start(model->encode(src, lengths));
+    auto state = model->start(model->encode(src, lengths), 1);
     for (int t = 0; t < 4; ++t) {
       const auto out = model->step(tgt_in.select(1, t), *state);
       CHECK(torch::allclose(out.logits, parallel.select(1, t), 1e-4, 1e-5));
@@ -74,8 +74,8 @@ TEST_CASE("a reordered decoder state decodes the reordered rows", "[gru]") {
   torch::NoGradGuard no_grad;
   torch::Tensor src, lengths;
   batch(src, lengths);
-  auto a = model->start(model->encode(src, lengths));
-  auto b = model->start(model->encode(src, lengths));
+  auto a = model->start(model->encode(src, lengths), 1);
+  auto b = model->start(model->encode(src, lengths), 1);
   const auto prev = torch::tensor({data::kBosId, data::kBosId}, torch::kInt64);
   const auto first = model->step(prev, *a);
   model->step(prev, *b);
@@ -99,7 +99,7 @@ TEST_CASE("greedy search takes the argmax and stops at EOS or the length limit",
     CHECK(hyps[i].tokens.size() <= 3u);
     // Re-run the sentence alone, taking the argmax by hand.
     const auto s = src.index({torch::indexing::Slice(i, i + 1), torch::indexing::Slice(0, lengths[i].item<int64_t>())});
-    auto state = model->start(model->encode(s, lengths.index({torch::indexing::Slice(i, i + 1)})));
+    auto state = model->start(model->encode(s, lengths.index({torch::indexing::Slice(i, i + 1)})), 1);
     auto prev = torch::tensor({data::kBosId}, torch::kInt64);
     std::vector<int64_t> tokens;
     double score = 0;

@@ -95,7 +95,7 @@ TEST_CASE("Transformer step-by-step decoding gives the teacher-forced logits", "
     const auto tgt_in = torch::tensor({data::kBosId, 11, 12, 13, data::kBosId, 14, 15, 16}, torch::kInt64).view({2, 4});
     const auto parallel = model->forward(src, lengths, tgt_in);
     REQUIRE(parallel.sizes() == torch::IntArrayRef({2, 4, 40}));
-    auto state = model->start(model->encode(src, lengths));
+    auto state = model->start(model->encode(src, lengths), 1);
     for (int t = 0; t < 4; ++t) {
       const auto out = model->step(tgt_in.select(1, t), *state);
       CHECK(torch::allclose(out.logits, parallel.select(1, t), 1e-4, 1e-5));

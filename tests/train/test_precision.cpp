@@ -1,0 +1,93 @@
+// bf16 mixed precision: the loss agrees with fp32, a step updates the fp32
+// master weights, decoding's cached bf16 weights follow updates, and a trained
+// model translates alike in both precisions.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include "app/decode/model_dir.h"
+#include "app/decode/translator.h"
+#include "app/train/loss.h"
+#include "app/train/train_step.h"
+#include "data/batching.h"
+#include "data/special_ids.h"
+#include "data/text_file.h"
+#include "models/precision.h"
+#include "serve/served_model.h"
+#include "tiny_model.h"
+
+using nmt::models::Precision;
+using nmt::models::PrecisionScope;
+
+namespace {
+
+nmt::data::Batch first_batch(const nmt::test::TinyModel& t) {
+  return nmt::data::make_batch(*t.data.train, nmt::data::plan_batches(t.data.train->lengths(), {400, 0}, 1, true)[0]);
+}
+
+double eval_loss(nmt::models::Seq2SeqImpl& model, const nmt::data::Batch& batch, Precision precision) {
+  torch::NoGradGuard no_grad;
+  const PrecisionScope scope(precision);
+  const auto logits = model.forward(batch.src, batch.src_lengths, batch.tgt_in);
+  REQUIRE(logits.scalar_type() == torch::kFloat32);  // the loss is computed in fp32 either way
+  return nmt::label_smoothed_loss(logits, batch.tgt_out, 0.1, nmt::data::kPadId).loss.item<double>();
+}
+
+}  // namespace
+
+TEST_CASE("bf16 and fp32 losses of the same batch agree to 1%", "[precision]") {
+  for (const std::string type : {"gru", "transformer"}) {
+    INFO(type);
+    auto t = nmt::test::tiny_model("precision-loss-" + type, type);
+    t.model->eval();
+    const auto batch = first_batch(t);
+    const double fp32 = eval_loss(*t.model, batch, Precision::fp32);
+    const double bf16 = eval_loss(*t.model, batch, Precision::bf16);
+    CHECK(bf16 != fp32);  // the products did run in bf16
+    CHECK(std::abs(bf16 - fp32) / fp32 < 0.01);
+  }
+}
+
+TEST_CASE("a bf16 training step updates every fp32 master weight", "[precision]") {
+  auto t = nmt::test::tiny_model("precision-step", "transformer");
+  auto optimizer = nmt::make_optimizer(t.config.training, *t.model);
+  std::vector<torch::Tensor> before;
+  for (const auto& p : t.model->parameters()) before.push_back(p.detach().clone());
+  const auto result = nmt::train_step(*t.model, *optimizer, first_batch(t), 0.1, 1.0, Precision::bf16);
+  REQUIRE(std::isfinite(result.loss));
+  const auto after = t.model->parameters();
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    CHECK(after[i].scalar_type() == torch::kFloat32);
+    CHECK_FALSE(torch::equal(after[i], before[i]));
+  }
+}
+
+TEST_CASE("decoding's cached bf16 weights follow an update of the fp32 weights", "[precision]") {
+  auto t = nmt::test::tiny_model("precision-cache", "transformer");
+  t.model->eval();
+  const auto batch = first_batch(t);
+  torch::NoGradGuard no_grad;
+  const PrecisionScope scope(Precision::bf16);
+  const auto first = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
+  for (auto& p : t.model->parameters()) p.mul_(1.5);  // in place, as the optimizer does
+  const auto second = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
+  CHECK_FALSE(torch::allclose(first, second));
+  const PrecisionScope fresh(Precision::bf16);  // no cached copies at all
+  CHECK(torch::equal(second, t.model->forward(batch.src, batch.src_lengths, batch.tgt_in)));
+}
+
+TEST_CASE("a trained model's greedy output in bf16 equals fp32's on nearly all sentences", "[precision]") {
+  const auto sources = nmt::data::read_lines(nmt::test::served_test_sources());
+  std::vector<std::string> outputs[2];
+  int i = 0;
+  for (const std::string precision : {"fp32", "bf16"}) {
+    auto loaded = nmt::load_model_dir(nmt::test::served_model_dir(), "cpu");
+    loaded.config.decoding.precision = precision;
+    loaded.config.decoding.beam_size = 1;
+    const nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
+    outputs[i++] = translator.translate(sources);
+  }
+  int same = 0;
+  for (std::size_t s = 0; s < sources.size(); ++s) same += outputs[0][s] == outputs[1][s];
+  INFO(same << " of " << sources.size() << " translations are the same");
+  CHECK(same >= static_cast<int>(0.9 * sources.size()));
+}
