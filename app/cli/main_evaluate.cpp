@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", options.device, "auto | cpu | cuda");
-  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: 1, BLAS uses all cores)");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
   cli.add_flag("--json", json, "print the scores as JSON at full precision");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {

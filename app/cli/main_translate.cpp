@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
                "for models that have them");
   cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", options.device, "auto | cpu | cuda");
-  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: 1, BLAS uses all cores)");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
     const auto translator = nmt::open_translator(model_dir, options);
