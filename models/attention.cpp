@@ -27,15 +27,20 @@ torch::Tensor masked_softmax_by_length(const torch::Tensor& scores, const torch:
   return masked_softmax(scores, mask);
 }
 
+Precision attention_precision() {
+  return torch::GradMode::is_enabled() ? current_precision() : Precision::fp32;
+}
+
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout, bool training) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
   // The products may run in bf16; the softmax over the scores is always fp32.
-  const auto scores = models::matmul(queries * scale, keys.transpose(-2, -1)).to(torch::kFloat32);
+  const auto precision = attention_precision();
+  const auto scores = models::matmul(queries * scale, keys.transpose(-2, -1), precision).to(torch::kFloat32);
   auto weights = key_mask.defined() ? masked_softmax(scores, key_mask) : scores.softmax(-1);
   const auto mixing = models::fast_dropout(weights, dropout, training);
-  return {models::matmul(mixing, values), weights};
+  return {models::matmul(mixing, values, precision), weights};
 }
 
 AdditiveAttentionImpl::AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim, int64_t hidden_dim)

@@ -28,20 +28,41 @@ torch::Tensor MultiHeadAttentionImpl::split_heads(const torch::Tensor& x) const 
 
 ProjectedKeyValue MultiHeadAttentionImpl::project_key_value(const torch::Tensor& key,
                                                             const torch::Tensor& value) {
-  return {split_heads(linear(k_proj, key)), split_heads(linear(v_proj, value))};
+  if (!key.is_same(value)) return {split_heads(linear(k_proj, key)), split_heads(linear(v_proj, value))};
+  // One product with the two projections stacked: fewer, larger products.
+  const auto kv = linear(key, concatenated({k_proj->weight, v_proj->weight}),
+                         concatenated({k_proj->bias, v_proj->bias}))
+                      .chunk(2, -1);
+  return {split_heads(kv[0]), split_heads(kv[1])};
+}
+
+std::pair<torch::Tensor, ProjectedKeyValue> MultiHeadAttentionImpl::project_self(const torch::Tensor& x) {
+  const auto qkv = linear(x, concatenated({q_proj->weight, k_proj->weight, v_proj->weight}),
+                          concatenated({q_proj->bias, k_proj->bias, v_proj->bias}))
+                       .chunk(3, -1);
+  return {split_heads(qkv[0]), {split_heads(qkv[1]), split_heads(qkv[2])}};
 }
 
 AttentionOutput MultiHeadAttentionImpl::attend(const torch::Tensor& query, const ProjectedKeyValue& kv,
                                                const torch::Tensor& mask) {
-  const auto q = split_heads(linear(q_proj, query));
-  auto [context, weights] = scaled_dot_product_attention(q, kv.keys, kv.values, mask, dropout_, is_training());
+  return attend_projected(split_heads(linear(q_proj, query)), kv, mask);
+}
+
+AttentionOutput MultiHeadAttentionImpl::attend_projected(const torch::Tensor& queries, const ProjectedKeyValue& kv,
+                                                         const torch::Tensor& mask) {
+  auto [context, weights] = scaled_dot_product_attention(queries, kv.keys, kv.values, mask, dropout_, is_training());
   // [B, h, Q, d] -> [B, Q, h * d]
-  context = context.transpose(1, 2).reshape({query.size(0), query.size(1), heads_ * head_dim_});
+  const int64_t batch = queries.size(0), length = queries.size(2);
+  context = context.transpose(1, 2).reshape({batch, length, heads_ * head_dim_});
   return {linear(out_proj, context), weights};
 }
 
 AttentionOutput MultiHeadAttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& key,
                                                 const torch::Tensor& value, const torch::Tensor& mask) {
+  if (query.is_same(key) && key.is_same(value)) {
+    const auto [queries, kv] = project_self(query);
+    return attend_projected(queries, kv, mask);
+  }
   return attend(query, project_key_value(key, value), mask);
 }
 

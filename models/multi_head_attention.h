@@ -7,6 +7,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/types.h>
 
+#include <utility>
+
 #include "models/attention.h"
 
 namespace nmt::models {
@@ -28,9 +30,15 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   AttentionOutput forward(const torch::Tensor& query, const torch::Tensor& key,
                           const torch::Tensor& value, const torch::Tensor& mask);
 
+  // Keys and values; from one product when key and value are the same tensor.
   ProjectedKeyValue project_key_value(const torch::Tensor& key, const torch::Tensor& value);
+  // Self-attention's queries (split into heads) and keys and values of x, from one product.
+  std::pair<torch::Tensor, ProjectedKeyValue> project_self(const torch::Tensor& x);
   // Attention of unprojected queries over projected keys and values.
   AttentionOutput attend(const torch::Tensor& query, const ProjectedKeyValue& kv, const torch::Tensor& mask);
+  // The same for queries already projected and split: [B, heads, Q, head_dim].
+  AttentionOutput attend_projected(const torch::Tensor& queries, const ProjectedKeyValue& kv,
+                                   const torch::Tensor& mask);
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
 

@@ -5,21 +5,53 @@
 #include <torch/nn/functional/linear.h>
 #include <torch/torch.h>
 
+#include <map>
+#include <mutex>
 #include <stdexcept>
-#include <unordered_map>
+#include <utility>
 
 namespace nmt::models {
 namespace {
 
-// bf16 copies of weights for one inference scope, by tensor and its version
-// (an in-place update bumps the version, so a stale copy is never used).
-struct WeightCache {
+std::vector<int64_t> versions_of(const std::vector<torch::Tensor>& parts) {
+  std::vector<int64_t> out;
+  for (const auto& t : parts) out.push_back(static_cast<int64_t>(t._version()));
+  return out;
+}
+
+}  // namespace
+
+// Parameters converted for inference: `parts` concatenated (or one part
+// alone) in a dtype, by their tensors and versions (an in-place update bumps
+// the version, so a stale copy is never used).
+class WeightCache {
+ public:
+  torch::Tensor get(const std::vector<torch::Tensor>& parts, torch::ScalarType dtype) {
+    Key key{dtype, {}};
+    for (const auto& t : parts) key.second.push_back(t.unsafeGetTensorImpl());
+    auto versions = versions_of(parts);
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto& entry = entries_[key];
+    if (!entry.copy.defined() || entry.versions != versions) {
+      entry.copy = (parts.size() == 1 ? parts.front() : torch::cat(parts)).to(dtype);
+      entry.versions = std::move(versions);
+    }
+    return entry.copy;
+  }
+
+ private:
+  using Key = std::pair<torch::ScalarType, std::vector<const void*>>;
   struct Entry {
-    int64_t version;
+    std::vector<int64_t> versions;
     torch::Tensor copy;
   };
-  std::unordered_map<const void*, Entry> entries;
+  std::mutex mutex_;
+  std::map<Key, Entry> entries_;
 };
+
+std::shared_ptr<WeightCache> make_weight_cache() { return std::make_shared<WeightCache>(); }
+
+namespace {
 
 thread_local Precision current = Precision::fp32;
 thread_local WeightCache* cache = nullptr;
@@ -30,12 +62,7 @@ torch::Tensor in_bf16(const torch::Tensor& t) {
   // scope's steps, while activations' addresses are reused.
   const bool parameter = t.is_leaf() && t.requires_grad();
   if (cache == nullptr || torch::GradMode::is_enabled() || !parameter) return t.to(torch::kBFloat16);
-  auto& entry = cache->entries[t.unsafeGetTensorImpl()];
-  if (!entry.copy.defined() || entry.version != static_cast<int64_t>(t._version())) {
-    entry.copy = t.to(torch::kBFloat16);
-    entry.version = static_cast<int64_t>(t._version());
-  }
-  return entry.copy;
+  return cache->get({t}, torch::kBFloat16);
 }
 
 }  // namespace
@@ -48,15 +75,15 @@ Precision parse_precision(const std::string& name) {
 
 std::string precision_name(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
 
-PrecisionScope::PrecisionScope(Precision precision) : previous_(current), previous_cache_(cache) {
+PrecisionScope::PrecisionScope(Precision precision, std::shared_ptr<WeightCache> weights)
+    : previous_(current), previous_cache_(cache), cache_(weights ? std::move(weights) : make_weight_cache()) {
   current = precision;
-  cache = precision == Precision::bf16 ? new WeightCache : nullptr;
+  cache = cache_.get();
 }
 
 PrecisionScope::~PrecisionScope() {
-  delete cache;
   current = previous_;
-  cache = static_cast<WeightCache*>(previous_cache_);
+  cache = previous_cache_;
 }
 
 Precision current_precision() { return current; }
@@ -74,7 +101,9 @@ torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x) {
   return linear(x, layer->weight, layer->bias);
 }
 
-torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b) {
+torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b) { return matmul(a, b, current); }
+
+torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b, Precision precision) {
   // Batched [..., m, k] x [..., k, n]: the batch is the broadcast leading shape.
   if (a.dim() >= 2 && b.dim() >= 2) {
     const auto out_rows = a.numel() / a.size(-1) / a.size(-2);
@@ -82,8 +111,13 @@ torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b) {
     count_matmul(static_cast<double>(batch), static_cast<double>(a.size(-2)), static_cast<double>(a.size(-1)),
                  static_cast<double>(b.size(-1)));
   }
-  if (current == Precision::fp32) return torch::matmul(a, b);
+  if (precision == Precision::fp32) return torch::matmul(a.to(torch::kFloat32), b.to(torch::kFloat32));
   return torch::matmul(in_bf16(a), in_bf16(b));
+}
+
+torch::Tensor concatenated(const std::vector<torch::Tensor>& parts) {
+  if (cache == nullptr || torch::GradMode::is_enabled()) return torch::cat(parts);
+  return cache->get(parts, matmul_dtype());
 }
 
 bool cpu_has_native_bf16() {

@@ -15,7 +15,9 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/types.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace nmt::models {
 
@@ -25,21 +27,28 @@ enum class Precision { fp32, bf16 };
 Precision parse_precision(const std::string& name);
 std::string precision_name(Precision precision);
 
+// Weights converted for decoding (bf16 copies, concatenated() weights), made
+// once and reused until a weight changes. Safe to share between threads.
+class WeightCache;
+std::shared_ptr<WeightCache> make_weight_cache();
+
 // The precision of the matrix products on this thread for the scope (the
 // same per-thread rule as autocast), restored when it ends. Without grad mode
-// (decoding), bf16 copies of the weights are made once per scope and reused at
-// every step; with grad mode the cast is part of the graph, so its gradient
-// reaches the fp32 weight.
+// (decoding), converted weights come from `weights`: a cache kept by the
+// caller (a translator keeps one for its model's lifetime, so each sentence
+// does not pay for the copies again), or one for this scope alone. With grad
+// mode the cast is part of the graph, so its gradient reaches the fp32 weight.
 class PrecisionScope {
  public:
-  explicit PrecisionScope(Precision precision);
+  explicit PrecisionScope(Precision precision, std::shared_ptr<WeightCache> weights = nullptr);
   ~PrecisionScope();
   PrecisionScope(const PrecisionScope&) = delete;
   PrecisionScope& operator=(const PrecisionScope&) = delete;
 
  private:
   Precision previous_;
-  void* previous_cache_;
+  WeightCache* previous_cache_;
+  std::shared_ptr<WeightCache> cache_;
 };
 
 Precision current_precision();
@@ -52,8 +61,15 @@ torch::ScalarType matmul_dtype();
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
 torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x);
 
-// torch::matmul in the current precision.
+// torch::matmul in the current precision, or in `precision`.
 torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b);
+torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b, Precision precision);
+
+// Parameters `parts` concatenated along dim 0, so that several projections of
+// one input run as one product (self-attention's queries, keys and values).
+// With grad mode the concatenation is part of the graph; without it
+// (decoding) it comes from the scope's WeightCache, in the products' dtype.
+torch::Tensor concatenated(const std::vector<torch::Tensor>& parts);
 
 // True when this CPU multiplies bf16 matrices natively (AVX512-BF16); without
 // it oneDNN emulates them and bf16 is slower than fp32.

@@ -38,11 +38,15 @@ class DecoderState {
   // of the beam, and each new group of `beam` rows comes from one old group
   // (one sentence): a sentence's hypotheses stay together.
   virtual void select(const torch::Tensor& indices) = 0;
+
+  // False: step() may leave StepOutput's attention undefined (a search that
+  // does not keep it saves the work).
+  bool keep_attention = true;
 };
 
 struct StepOutput {
   torch::Tensor logits;     // [B, V], fp32 whatever the precision of the products
-  torch::Tensor attention;  // [B, S] source attention of this step
+  torch::Tensor attention;  // [B, S] source attention of this step (see DecoderState::keep_attention)
   // [B, layers, heads, S] for models with several attention layers and heads
   // (the Transformer); undefined otherwise.
   torch::Tensor layer_attention;

@@ -91,10 +91,10 @@ TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(int64_t model_dim, int6
 DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, KeyValueCache& self_cache,
                                                         const torch::Tensor& self_mask,
                                                         const ProjectedKeyValue& memory,
-                                                        const torch::Tensor& memory_mask) {
+                                                        const torch::Tensor& memory_mask, bool keep_cross_weights) {
   auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
-    const auto kv = self_cache.append(self_attention_->project_key_value(in, in));
-    return self_attention_->attend(in, kv, self_mask).context;
+    const auto [queries, kv] = self_attention_->project_self(in);
+    return self_attention_->attend_projected(queries, self_cache.append(kv), self_mask).context;
   });
   torch::Tensor cross_weights;
   h = residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
@@ -102,7 +102,8 @@ DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, 
     const int64_t rows = in.size(0), T = in.size(1), sentences = memory.keys.size(0), g = rows / sentences;
     auto out = cross_attention_->attend(in.reshape({sentences, g * T, in.size(2)}), memory, memory_mask);
     const int64_t heads = out.weights.size(1), S = out.weights.size(3);
-    cross_weights = out.weights.view({sentences, heads, g, T, S}).transpose(1, 2).reshape({rows, heads, T, S});
+    if (keep_cross_weights)
+      cross_weights = out.weights.view({sentences, heads, g, T, S}).transpose(1, 2).reshape({rows, heads, T, S});
     return out.context.reshape({rows, T, out.context.size(2)});
   });
   h = residual(h, norm3_, dropout_, pre_norm_, [&](const torch::Tensor& in) { return feed_forward_(in); });

@@ -55,7 +55,7 @@ struct KeyValueCache {
 
 struct DecoderLayerOutput {
   torch::Tensor output;         // [B, T, D]
-  torch::Tensor cross_weights;  // [B, heads, T, S]
+  torch::Tensor cross_weights;  // [B, heads, T, S]; undefined unless asked for
 };
 
 class TransformerDecoderLayerImpl : public torch::nn::Module {
@@ -71,7 +71,7 @@ class TransformerDecoderLayerImpl : public torch::nn::Module {
   // groups of consecutive rows per sentence), which then share that row.
   DecoderLayerOutput forward(const torch::Tensor& x, KeyValueCache& self_cache,
                              const torch::Tensor& self_mask, const ProjectedKeyValue& memory,
-                             const torch::Tensor& memory_mask);
+                             const torch::Tensor& memory_mask, bool keep_cross_weights = false);
 
   ProjectedKeyValue project_memory(const torch::Tensor& memory) {
     return cross_attention_->project_key_value(memory, memory);

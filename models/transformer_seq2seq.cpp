@@ -112,14 +112,17 @@ StepOutput TransformerSeq2SeqImpl::step(const torch::Tensor& prev_tokens, Decode
   std::vector<torch::Tensor> cross;
   for (std::size_t l = 0; l < decoder_layers_.size(); ++l) {
     // One new query over the cached prefix: no mask needed.
-    auto out = decoder_layers_[l](x, state.self_cache[l], torch::Tensor(), state.memory[l], state.memory_mask);
+    auto out = decoder_layers_[l](x, state.self_cache[l], torch::Tensor(), state.memory[l], state.memory_mask,
+                                  state.keep_attention);
     x = out.output;
-    cross.push_back(out.cross_weights.squeeze(2));  // [B, heads, S]
+    if (state.keep_attention) cross.push_back(out.cross_weights.squeeze(2));  // [B, heads, S]
   }
   StepOutput result;
   result.logits = output_logits(x).squeeze(1);
-  result.layer_attention = torch::stack(cross, 1);  // [B, layers, heads, S]
-  result.attention = cross.back().mean(1);
+  if (state.keep_attention) {
+    result.layer_attention = torch::stack(cross, 1);  // [B, layers, heads, S]
+    result.attention = cross.back().mean(1);
+  }
   return result;
 }
 

@@ -49,6 +49,7 @@ class BeamSearch {
     // k rows per sentence; only the first is live at the start, so the first
     // step expands one hypothesis, not k copies of it.
     state_ = model.start(model.encode(src, src_lengths), k_);
+    state_->keep_attention = options.keep_attention;
     active_.resize(batch);
     std::iota(active_.begin(), active_.end(), 0);
     live_.resize(batch * k_);

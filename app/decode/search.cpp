@@ -30,6 +30,7 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
   torch::NoGradGuard no_grad;
   const int64_t batch = src.size(0);
   auto state = model.start(model.encode(src, src_lengths), 1);
+  state->keep_attention = keep_attention;
   std::vector<Hypothesis> hyps(batch);
   std::vector<std::vector<torch::Tensor>> attention(batch), layer_attention(batch);
   const auto max_len = max_output_lengths(src_lengths, limits);

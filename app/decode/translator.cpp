@@ -1,5 +1,6 @@
 #include "app/decode/translator.h"
 
+#include <c10/core/InferenceMode.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -49,13 +50,17 @@ void log_decoding(const DecodingConfig& d) {
 
 Translator::Translator(models::Seq2Seq model, data::Tokenizers tokenizers, DecodingConfig decoding,
                        std::string device)
-    : model_(std::move(model)), tokenizers_(std::move(tokenizers)), decoding_(decoding),
+    : model_(std::move(model)), weights_(models::make_weight_cache()), tokenizers_(std::move(tokenizers)),
+      decoding_(decoding),
       device_(std::move(device)) {}
 
 std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src, const torch::Tensor& src_lengths,
                                                         int beam, int n_best, bool keep_attention) const {
   const SearchLimits limits{decoding_.max_length_a, decoding_.max_length_b};
-  const models::PrecisionScope precision(models::parse_precision(decoding_.precision));
+  // Inference mode, not just no-grad: tensors skip autograd's dispatch and
+  // version counters, which is much of a small decoding step's cost.
+  const c10::InferenceMode inference;
+  const models::PrecisionScope precision(models::parse_precision(decoding_.precision), weights_);
   if (beam <= 0) beam = decoding_.beam_size;
   if (beam == 1 && n_best == 1) {  // greedy is beam size 1, without the bookkeeping
     std::vector<std::vector<Hypothesis>> out;

@@ -4,6 +4,7 @@
 // input lines give empty output lines.
 #include <torch/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@
 #include "app/decode/search.h"
 #include "data/tokenizers.h"
 #include "models/seq2seq.h"
+
+namespace nmt::models {
+class WeightCache;
+}
 
 namespace nmt {
 
@@ -42,6 +47,8 @@ class Translator {
                                               int n_best, bool keep_attention) const;
 
   models::Seq2Seq model_;
+  // The weights in the decoding precision, converted once for the model's lifetime.
+  std::shared_ptr<models::WeightCache> weights_;
   data::Tokenizers tokenizers_;
   DecodingConfig decoding_;
   std::string device_;
