@@ -6,6 +6,7 @@
 # after warm-up, after the load runs and after 10,000 more requests.
 #   scripts/serve_load.sh [MODEL_DIR] [SOURCES] [SECONDS_PER_RUN]
 #   (default: runs/multi30k_transformer corpora/multi30k/test2016.de 20)
+# NMT_ARGS="--threads 1" (e.g.) is passed to nmt-serve and to the offline nmt-translate.
 # Prints one JSON line per measurement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ command -v wrk >/dev/null || { echo "serve_load: needs wrk (Debian: apt-get inst
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-build/nmt-serve --model "$model" --port 0 > "$work/url" 2> "$work/serve.log" &
+# shellcheck disable=SC2086  # NMT_ARGS is a list of arguments
+build/nmt-serve --model "$model" --port 0 ${NMT_ARGS:-} > "$work/url" 2> "$work/serve.log" &
 server=$!
 for _ in $(seq 600); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(head -1 "$work/url")
@@ -60,7 +62,8 @@ kill -TERM "$server"; wait "$server" || true
 # time it takes to start with an empty input (loading the model).
 elapsed_ms() {  # INPUT BEAM
   local start; start=$(date +%s%N)
-  build/nmt-translate --model "$model" --beam "$2" --input "$1" > /dev/null 2>&1
+  # shellcheck disable=SC2086
+  build/nmt-translate --model "$model" --beam "$2" --input "$1" ${NMT_ARGS:-} > /dev/null 2>&1
   echo $(( ($(date +%s%N) - start) / 1000000 ))
 }
 : > "$work/empty.txt"
