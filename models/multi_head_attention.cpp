@@ -26,21 +26,26 @@ torch::Tensor MultiHeadAttentionImpl::split_heads(const torch::Tensor& x) const 
   return x.view({x.size(0), x.size(1), heads_, head_dim_}).transpose(1, 2);
 }
 
+std::vector<torch::Tensor> MultiHeadAttentionImpl::project_stacked(const torch::Tensor& x,
+                                                                   const std::vector<torch::nn::Linear>& layers) {
+  // One product with the layers' weights stacked: fewer, larger products.
+  std::vector<torch::Tensor> weights, biases;
+  for (const auto& layer : layers) weights.push_back(layer->weight), biases.push_back(layer->bias);
+  auto parts = linear(x, concatenated(weights), concatenated(biases)).chunk(static_cast<int64_t>(layers.size()), -1);
+  for (auto& part : parts) part = split_heads(part);
+  return parts;
+}
+
 ProjectedKeyValue MultiHeadAttentionImpl::project_key_value(const torch::Tensor& key,
                                                             const torch::Tensor& value) {
   if (!key.is_same(value)) return {split_heads(linear(k_proj, key)), split_heads(linear(v_proj, value))};
-  // One product with the two projections stacked: fewer, larger products.
-  const auto kv = linear(key, concatenated({k_proj->weight, v_proj->weight}),
-                         concatenated({k_proj->bias, v_proj->bias}))
-                      .chunk(2, -1);
-  return {split_heads(kv[0]), split_heads(kv[1])};
+  const auto kv = project_stacked(key, {k_proj, v_proj});
+  return {kv[0], kv[1]};
 }
 
 std::pair<torch::Tensor, ProjectedKeyValue> MultiHeadAttentionImpl::project_self(const torch::Tensor& x) {
-  const auto qkv = linear(x, concatenated({q_proj->weight, k_proj->weight, v_proj->weight}),
-                          concatenated({q_proj->bias, k_proj->bias, v_proj->bias}))
-                       .chunk(3, -1);
-  return {split_heads(qkv[0]), {split_heads(qkv[1]), split_heads(qkv[2])}};
+  const auto qkv = project_stacked(x, {q_proj, k_proj, v_proj});
+  return {qkv[0], {qkv[1], qkv[2]}};
 }
 
 AttentionOutput MultiHeadAttentionImpl::attend(const torch::Tensor& query, const ProjectedKeyValue& kv,

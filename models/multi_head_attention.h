@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include <utility>
+#include <vector>
 
 #include "models/attention.h"
 
@@ -44,6 +45,8 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
 
  private:
   torch::Tensor split_heads(const torch::Tensor& x) const;  // [B, T, D] -> [B, h, T, D/h]
+  // x through each of `layers`, split into heads, computed as one product.
+  std::vector<torch::Tensor> project_stacked(const torch::Tensor& x, const std::vector<torch::nn::Linear>& layers);
 
   int64_t heads_, head_dim_;
   double dropout_;

@@ -26,15 +26,15 @@ done
 import glob, json, sys
 runs = {name: [json.load(open(p)) for p in sorted(glob.glob(f"{sys.argv[1]}/{name}.*.json"))]
         for name in ("reference", "this")}
-rows = [("training target tokens/s", lambda d: d["train"]["target_tokens_per_second"], max)]
+rows = [("training target tokens/s", lambda d: d["train"]["target_tokens_per_second"])]
 for beam in ("beam1", "beam5"):
     for mode in ("batched", "single"):
         rows.append((f"{beam} {mode} sentences/s",
-                     lambda d, b=beam, m=mode: d["translate"][b][m]["sentences_per_second"], max))
-rows.append(("peak RSS MiB", lambda d: d["peak_rss_mib"], max))
+                     lambda d, b=beam, m=mode: d["translate"][b][m]["sentences_per_second"]))
+rows.append(("peak RSS MiB", lambda d: d["peak_rss_mib"]))  # the highest of the runs' peaks
 print(f"best of {len(runs['this'])} runs each")
 print(f"{'':30} {'reference':>10} {'this':>10} {'ratio':>7}")
-for name, get, best in rows:
-    a, b = (best(get(d) for d in runs[k]) for k in ("reference", "this"))
+for name, get in rows:
+    a, b = (max(get(d) for d in runs[k]) for k in ("reference", "this"))
     print(f"{name:30} {a:10.1f} {b:10.1f} {b / a:7.2f}")
 PY
