@@ -31,6 +31,10 @@ Precision attention_precision() {
   return torch::GradMode::is_enabled() ? current_precision() : Precision::fp32;
 }
 
+torch::Tensor attention_operand(const torch::Tensor& t) {
+  return attention_precision() == Precision::fp32 ? t.to(torch::kFloat32) : t;
+}
+
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout, bool training) {

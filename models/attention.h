@@ -32,6 +32,11 @@ torch::Tensor length_mask(const torch::Tensor& lengths, int64_t max_length);
 // Multi30k: about 40 sentences/s with them in fp32, 20-30 in bf16).
 Precision attention_precision();
 
+// `t` as attention's products take it: fp32 while decoding, unchanged while
+// training. Applied where keys and values are made (the projected memory,
+// each new self-attention position), so a step does not convert all of them.
+torch::Tensor attention_operand(const torch::Tensor& t);
+
 // Scaled dot-product attention: softmax(q k^T / sqrt(d)) v. Leading dims are
 // batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K]
 // (undefined: every key is valid). With `dropout` > 0 in training, the

@@ -83,10 +83,11 @@ torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Ten
   auto state_ptr = start(encode(src, src_lengths), 1);
   auto& state = static_cast<GruState&>(*state_ptr);
   const auto embedded = dropout_(tgt_embed_(tgt_in));  // [B, T, E]
+  const auto gates = decoder_->embedding_gates(embedded);  // [B, T, 3H], one product for all steps
   std::vector<torch::Tensor> outputs, contexts;
   for (int64_t t = 0; t < tgt_in.size(1); ++t) {
-    auto s = decoder_->step(embedded.select(1, t), state.hidden, state.memory, state.projected_keys,
-                            state.mask);
+    auto s = decoder_->step_from_gates(gates.select(1, t), state.hidden, state.memory, state.projected_keys,
+                                       state.mask);
     outputs.push_back(s.output);
     contexts.push_back(s.context);
   }

@@ -88,6 +88,10 @@ PrecisionScope::~PrecisionScope() {
 
 Precision current_precision() { return current; }
 
+Fp32Products::Fp32Products() : previous_(current) { current = Precision::fp32; }
+
+Fp32Products::~Fp32Products() { current = previous_; }
+
 torch::ScalarType matmul_dtype() { return current == Precision::bf16 ? torch::kBFloat16 : torch::kFloat32; }
 
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {

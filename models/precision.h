@@ -53,6 +53,20 @@ class PrecisionScope {
 
 Precision current_precision();
 
+// Products in fp32 for this scope whatever the enclosing precision, which is
+// restored when it ends: a model's choice for products too small for bf16 to
+// pay for its casts and oneDNN's per-call set-up (a recurrent step's).
+class Fp32Products {
+ public:
+  Fp32Products();
+  ~Fp32Products();
+  Fp32Products(const Fp32Products&) = delete;
+  Fp32Products& operator=(const Fp32Products&) = delete;
+
+ private:
+  Precision previous_;
+};
+
 // The dtype matrix products take operands in right now: kBFloat16 or kFloat32.
 torch::ScalarType matmul_dtype();
 

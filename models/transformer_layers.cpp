@@ -94,7 +94,8 @@ DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, 
                                                         const torch::Tensor& memory_mask, bool keep_cross_weights) {
   auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
     const auto [queries, kv] = self_attention_->project_self(in);
-    return self_attention_->attend_projected(queries, self_cache.append(kv), self_mask).context;
+    const ProjectedKeyValue added{attention_operand(kv.keys), attention_operand(kv.values)};
+    return self_attention_->attend_projected(queries, self_cache.append(added), self_mask).context;
   });
   torch::Tensor cross_weights;
   h = residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) {

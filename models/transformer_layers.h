@@ -74,7 +74,8 @@ class TransformerDecoderLayerImpl : public torch::nn::Module {
                              const torch::Tensor& memory_mask, bool keep_cross_weights = false);
 
   ProjectedKeyValue project_memory(const torch::Tensor& memory) {
-    return cross_attention_->project_key_value(memory, memory);
+    const auto kv = cross_attention_->project_key_value(memory, memory);
+    return {attention_operand(kv.keys), attention_operand(kv.values)};
   }
 
  private:

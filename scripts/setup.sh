@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config
-          libtorch-dev libgloo-dev libopenblas0-pthread
+          libtorch-dev libgloo-dev libopenblas0-pthread libopenblas0-openmp
           libsentencepiece-dev libcli11-dev libspdlog-dev libyaml-cpp-dev catch2
           nlohmann-json3-dev libcpp-httplib-dev)
 missing=()

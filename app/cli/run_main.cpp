@@ -13,6 +13,7 @@ namespace nmt {
 
 int run_main(const std::function<int()>& body) {
   keep_freed_memory();
+  limit_ideep_cache();
   // Logs are diagnostics: stderr. Results go to stdout.
   auto logger = spdlog::stderr_color_mt("nmt");
   logger->set_pattern("[%Y-%m-%d %H:%M:%S] [%^%l%$] %v");

@@ -79,20 +79,25 @@ class BeamSearch {
 
   // Candidates: every live hypothesis extended by every token, ranked by the
   // summed log-probability. 2k of them leave room for k that do not end.
+  // A group's best 2k are among its rows' own best 2k (a row's score is the
+  // same for all its tokens), so only those are ranked: no [A*k, V] sums.
   Candidates rank_candidates(const models::StepOutput& out) const {
     const auto log_probs = out.logits.log_softmax(-1).to(torch::kFloat32);  // [A*k, V]
     const int64_t groups = static_cast<int64_t>(active_.size());
     Candidates c;
     c.vocab = log_probs.size(1);
     c.width = std::min(2 * k_, k_ * c.vocab);
+    const int64_t per_row = std::min(c.width, c.vocab);
     std::vector<float> live_scores(live_.size());
     std::transform(live_.begin(), live_.end(), live_scores.begin(), [](const Live& h) { return h.log_prob; });
-    const auto total =
-        (log_probs + torch::tensor(live_scores).to(device_).unsqueeze(1)).view({groups, k_ * c.vocab});
-    const auto [top_total, top_index] = total.topk(c.width, 1);
-    c.step_lp = log_probs.view({groups, k_ * c.vocab}).gather(1, top_index).to(torch::kCPU).to(torch::kFloat64);
+    const auto [row_lp, row_token] = log_probs.topk(per_row, 1);  // [A*k, per_row]
+    const auto total = (row_lp + torch::tensor(live_scores).to(device_).unsqueeze(1)).view({groups, k_ * per_row});
+    const auto [top_total, top_slot] = total.topk(c.width, 1);
+    // Slot j of a group is row j / per_row's candidate j % per_row: back to row-in-group * V + token.
+    const auto top_token = row_token.view({groups, k_ * per_row}).gather(1, top_slot);
+    c.step_lp = row_lp.view({groups, k_ * per_row}).gather(1, top_slot).to(torch::kCPU).to(torch::kFloat64);
     c.total = top_total.to(torch::kCPU);
-    c.index = top_index.to(torch::kCPU);
+    c.index = (top_slot.div(per_row, "floor") * c.vocab + top_token).to(torch::kCPU);
     c.eos_lp = log_probs.select(1, data::kEosId).to(torch::kCPU).to(torch::kFloat64);
     if (options_.keep_attention) {
       c.attention = out.attention.to(torch::kCPU);

@@ -8,6 +8,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -26,21 +27,52 @@ void keep_freed_memory() {
   mallopt(M_TOP_PAD, 256 << 20);
 }
 
+void limit_ideep_cache() {
+  // ideep, LibTorch's wrapper of oneDNN, keeps its own cache of bf16 products
+  // per thread (1024 by default), on top of oneDNN's primitive cache, sized by
+  // LRU_CACHE_CAPACITY when a thread first multiplies. Training batches come
+  // in many shapes: GRU bf16 training grew from 1184 to 2050+ MiB anonymous
+  // memory in 150 steps with it and stayed at 965 with a capacity of 1, at the
+  // same speed. Decoding was faster without it too (GRU bf16, test2016,
+  // alternating runs: greedy batched 1031-1130 vs 854-910 sentences/s, beam 5
+  // one sentence at a time 83-86 vs 64-73). A user's own setting wins.
+  setenv("LRU_CACHE_CAPACITY", "1", /*overwrite=*/0);
+}
+
+BlasThreading blas_threading() {
+  using GetParallel = int (*)();
+  const auto get = reinterpret_cast<GetParallel>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+  if (!get) return BlasThreading::unknown;
+  switch (get()) {
+    case 0: return BlasThreading::sequential;
+    case 1: return BlasThreading::own_threads;
+    case 2: return BlasThreading::openmp;
+    default: return BlasThreading::unknown;
+  }
+}
+
 void setup_threads(int threads, bool bf16_products) {
   // LibTorch's intra-op pool (OpenMP) and OpenBLAS's own pthreads both want
   // every core, and their busy-waiting collided on 2 cores. GRU training on
   // the generated corpus ran at about 1600 target tokens/s with both pools at
   // 2 threads and about 3900 with LibTorch at 1 thread; on Multi30k (hidden
   // 256) LibTorch at 1 thread (2189) also beat OMP_WAIT_POLICY=PASSIVE (2088).
-  // So "auto" (0) gives LibTorch one thread for fp32; the matrix products,
-  // where most of the work is, still use every core through OpenBLAS.
-  // bf16 products run in oneDNN on LibTorch's own threads instead, so there
-  // auto means one per core: Transformer training at 2 threads made 3880
-  // target tokens/s against 2750 at 1 (OMP_WAIT_POLICY=PASSIVE both).
+  // So with that OpenBLAS "auto" (0) gives LibTorch one thread for fp32; the
+  // matrix products, where most of the work is, still use every core through
+  // OpenBLAS. bf16 products run in oneDNN on LibTorch's own threads instead,
+  // so there auto means one per core: Transformer training at 2 threads made
+  // 3880 target tokens/s against 2750 at 1 (OMP_WAIT_POLICY=PASSIVE both).
+  // OpenBLAS's OpenMP build (which the executables load first, see
+  // CMakeLists.txt) runs on LibTorch's own pool: nothing collides, and auto
+  // means one thread per core whatever the precision. GRU training on
+  // Multi30k: 4700 target tokens/s in fp32 and 5800-6100 in bf16 that way,
+  // against 4133 / 4860 with the pthread build and one LibTorch thread.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int n = threads > 0 ? threads : (bf16_products ? cores : 1);
+  const bool shared_pool = blas_threading() == BlasThreading::openmp;
+  const int n = threads > 0 ? threads : (bf16_products || shared_pool ? cores : 1);
   torch::set_num_threads(n);
-  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products)", n, cores, bf16_products ? "bf16" : "fp32");
+  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool)", n, cores,
+                bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside");
 }
 
 bool set_blas_threads(int threads) {

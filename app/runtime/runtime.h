@@ -8,6 +8,15 @@ namespace nmt {
 // runtime.cpp for the measurement). Call once, before the first tensor.
 void keep_freed_memory();
 
+// Caps ideep's per-thread cache of bf16 products (see runtime.cpp for the
+// measurement). Call once, before the first tensor.
+void limit_ideep_cache();
+
+// How the BLAS that runs the fp32 matrix products uses threads: OpenBLAS's
+// own pthreads, or LibTorch's OpenMP pool (OpenBLAS's OpenMP build).
+enum class BlasThreading { unknown, sequential, own_threads, openmp };
+BlasThreading blas_threading();
+
 // Uses `threads` LibTorch intra-op threads (0 = auto: what was fastest for
 // the precision of the matrix products) and logs the choice.
 void setup_threads(int threads, bool bf16_products = false);
