@@ -193,9 +193,12 @@ class Trainer {
     set_onednn_cache_capacity(kTrainingPrimitives);
     device_ = resolve_device(t.device);
     if (!env_.distributed()) return;
-    // Ranks on one machine split its cores for OpenBLAS instead of each taking all.
+    // Ranks on one machine split its cores instead of each taking all: the
+    // automatic LibTorch thread count is capped at a rank's share, and so is
+    // OpenBLAS's.
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int blas_threads = std::max(1, cores / env_.local_world_size);
+    if (t.threads == 0 && torch::get_num_threads() > blas_threads) torch::set_num_threads(blas_threads);
     const bool blas = set_blas_threads(blas_threads);
     if (device_ == "cuda") device_ = "cuda:" + std::to_string(env_.local_rank);
     const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(t.distributed_timeout_minutes * 60000));
