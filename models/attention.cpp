@@ -61,7 +61,7 @@ AttentionOutput AdditiveAttentionImpl::forward(const torch::Tensor& queries,
   // [B, Q, 1, H] + [B, 1, K, H] -> [B, Q, K, H] -> scores [B, Q, K]
   const auto features = torch::tanh(linear(W_q, queries).unsqueeze(2) + projected_keys.unsqueeze(1));
   const auto scores = linear(w_v, features).squeeze(-1).to(torch::kFloat32);
-  auto weights = masked_softmax(scores, key_mask.unsqueeze(1));
+  auto weights = key_mask.defined() ? masked_softmax(scores, key_mask.unsqueeze(1)) : scores.softmax(-1);
   count_matmul(static_cast<double>(weights.size(0)), static_cast<double>(weights.size(1)),
                static_cast<double>(weights.size(2)), static_cast<double>(values.size(2)));
   return {torch::bmm(weights, values), weights};

@@ -53,7 +53,8 @@ class AdditiveAttentionImpl : public torch::nn::Module {
 
   torch::Tensor project_keys(const torch::Tensor& keys);  // [B, K, key_dim] -> [B, K, hidden]
 
-  // queries [B, Q, query_dim]; projected_keys [B, K, hidden]; values [B, K, v]; key_mask [B, K].
+  // queries [B, Q, query_dim]; projected_keys [B, K, hidden]; values [B, K, v]; key_mask [B, K]
+  // (undefined: every key is valid).
   AttentionOutput forward(const torch::Tensor& queries, const torch::Tensor& projected_keys,
                           const torch::Tensor& values, const torch::Tensor& key_mask);
 

@@ -52,7 +52,7 @@ torch::Tensor BahdanauDecoderImpl::advance(const torch::Tensor& first_input_gate
 BahdanauStep BahdanauDecoderImpl::step(const torch::Tensor& embedded, torch::Tensor& hidden,
                                        const torch::Tensor& memory, const torch::Tensor& projected_keys,
                                        const torch::Tensor& mask) {
-  const Fp32Products small;  // one row per sentence: see Fp32Products
+  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
   const int64_t rows = embedded.size(0);
   const auto attended = attend(hidden, memory, projected_keys, mask);
   const auto context = attended.context.reshape({rows, attended.context.size(2)});
@@ -63,7 +63,7 @@ BahdanauStep BahdanauDecoderImpl::step(const torch::Tensor& embedded, torch::Ten
 BahdanauStep BahdanauDecoderImpl::step_from_gates(const torch::Tensor& embedding_gates, torch::Tensor& hidden,
                                                   const torch::Tensor& memory,
                                                   const torch::Tensor& projected_keys, const torch::Tensor& mask) {
-  const Fp32Products small;  // one row per sentence: see Fp32Products
+  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
   const int64_t rows = embedding_gates.size(0);
   const auto attended = attend(hidden, memory, projected_keys, mask);
   const auto context = attended.context.reshape({rows, attended.context.size(2)});

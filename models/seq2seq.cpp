@@ -24,6 +24,10 @@ void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in) {
               tgt_in.scalar_type(), " ", tgt_in.sizes());
 }
 
+torch::Tensor step_attention_mask(const torch::Tensor& mask) {
+  return mask.all().item<bool>() ? torch::Tensor() : mask;
+}
+
 SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences) {
   TORCH_CHECK(indices.dim() == 1 && indices.size(0) % beam == 0, "selected rows (", indices.size(0),
               ") must come in groups of the beam (", beam, ")");
