@@ -33,12 +33,20 @@ namespace nmt {
 namespace {
 
 // SIGINT (Ctrl-C) and SIGTERM (a scheduler, a launcher) stop the run at the
-// next step with a checkpoint; the same signal again stops it at once.
+// next step with a checkpoint; a signal after the run has seen the first one
+// stops it at once. Only after: one kill can arrive twice (`timeout` signals
+// the process and its group), and with several threads running both copies
+// reached the handler, so the copy killed the run before it could save.
 std::atomic<int> g_interrupted{0};
+std::atomic<bool> g_stopping{false};
 
 void on_interrupt(int signal) {
+  if (g_stopping) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
   g_interrupted = signal;
-  std::signal(signal, SIG_DFL);
 }
 
 using Clock = std::chrono::steady_clock;
@@ -216,7 +224,7 @@ class Trainer {
     int code = kGoOn;
     if (leader()) {
       const double budget = t.time_budget_minutes * 60;
-      if (g_interrupted != 0) code = kInterrupted;
+      if (g_interrupted != 0) code = kInterrupted, g_stopping = true;
       // Leave room for the final validation inside the budget.
       else if (budget > 0 && seconds_since(run_start_) + 1.2 * last_validation_seconds_ >= budget) code = kTimeBudget;
       else if (t.early_stopping_patience > 0 && state_.validations_without_improvement >= t.early_stopping_patience)
