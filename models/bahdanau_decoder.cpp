@@ -49,27 +49,34 @@ torch::Tensor BahdanauDecoderImpl::advance(const torch::Tensor& first_input_gate
   return output;
 }
 
+BahdanauStep BahdanauDecoderImpl::step_with(const FirstLayerGates& first_layer_gates, torch::Tensor& hidden,
+                                            const torch::Tensor& memory, const torch::Tensor& projected_keys,
+                                            const torch::Tensor& mask) {
+  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
+  const int64_t rows = hidden.size(1);
+  const auto attended = attend(hidden, memory, projected_keys, mask);
+  const auto context = attended.context.reshape({rows, attended.context.size(2)});
+  const auto output = advance(first_layer_gates(context), hidden);
+  return {output, context, attended.weights.reshape({rows, attended.weights.size(2)})};
+}
+
 BahdanauStep BahdanauDecoderImpl::step(const torch::Tensor& embedded, torch::Tensor& hidden,
                                        const torch::Tensor& memory, const torch::Tensor& projected_keys,
                                        const torch::Tensor& mask) {
-  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
-  const int64_t rows = embedded.size(0);
-  const auto attended = attend(hidden, memory, projected_keys, mask);
-  const auto context = attended.context.reshape({rows, attended.context.size(2)});
-  const auto output = advance(linear(torch::cat({embedded, context}, -1), w_ih_[0], b_ih_[0]), hidden);
-  return {output, context, attended.weights.reshape({rows, attended.weights.size(2)})};
+  const auto gates = [&](const torch::Tensor& context) {
+    return linear(torch::cat({embedded, context}, -1), w_ih_[0], b_ih_[0]);
+  };
+  return step_with(gates, hidden, memory, projected_keys, mask);
 }
 
 BahdanauStep BahdanauDecoderImpl::step_from_gates(const torch::Tensor& embedding_gates, torch::Tensor& hidden,
                                                   const torch::Tensor& memory,
                                                   const torch::Tensor& projected_keys, const torch::Tensor& mask) {
-  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
-  const int64_t rows = embedding_gates.size(0);
-  const auto attended = attend(hidden, memory, projected_keys, mask);
-  const auto context = attended.context.reshape({rows, attended.context.size(2)});
-  const auto context_weight = w_ih_[0].narrow(1, embedding_dim_, w_ih_[0].size(1) - embedding_dim_);
-  const auto output = advance(embedding_gates + models::linear(context, context_weight, {}), hidden);
-  return {output, context, attended.weights.reshape({rows, attended.weights.size(2)})};
+  const auto gates = [&](const torch::Tensor& context) {
+    const auto context_weight = w_ih_[0].narrow(1, embedding_dim_, w_ih_[0].size(1) - embedding_dim_);
+    return embedding_gates + models::linear(context, context_weight, {});
+  };
+  return step_with(gates, hidden, memory, projected_keys, mask);
 }
 
 }  // namespace nmt::models

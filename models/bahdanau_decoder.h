@@ -12,6 +12,7 @@
 #include <torch/nn/modules/rnn.h>
 #include <torch/types.h>
 
+#include <functional>
 #include <vector>
 
 #include "models/attention.h"
@@ -52,6 +53,11 @@ class BahdanauDecoderImpl : public torch::nn::Module {
                                const torch::Tensor& mask);
 
  private:
+  // A step whose first layer's input gates come from the context [B, D].
+  using FirstLayerGates = std::function<torch::Tensor(const torch::Tensor& context)>;
+  BahdanauStep step_with(const FirstLayerGates& first_layer_gates, torch::Tensor& hidden,
+                         const torch::Tensor& memory, const torch::Tensor& projected_keys,
+                         const torch::Tensor& mask);
   AttentionOutput attend(const torch::Tensor& hidden, const torch::Tensor& memory,
                          const torch::Tensor& projected_keys, const torch::Tensor& mask);
   // The stacked GRU's step from the first layer's input gates; returns the top output.

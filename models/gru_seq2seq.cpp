@@ -17,7 +17,8 @@ struct GruState : DecoderState {
   torch::Tensor memory;          // [sentences, S, D]
   torch::Tensor projected_keys;  // [sentences, S, H]
   torch::Tensor mask;            // [sentences, S]
-  torch::Tensor step_mask;       // mask, or undefined when it masks nothing
+  bool padded = true;            // false: the mask masks nothing, steps skip it
+  torch::Tensor step_mask() const { return padded ? mask : torch::Tensor(); }
   int64_t beam = 1;              // rows per sentence
 
   void select(const torch::Tensor& indices) override {
@@ -28,7 +29,6 @@ struct GruState : DecoderState {
     memory = memory.index_select(0, sentences);
     projected_keys = projected_keys.index_select(0, sentences);
     mask = mask.index_select(0, sentences);
-    if (step_mask.defined()) step_mask = mask;
   }
 };
 
@@ -70,7 +70,7 @@ std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory,
   state->memory = memory.states;
   state->projected_keys = decoder_->project_keys(memory.states);
   state->mask = memory.mask;
-  state->step_mask = step_attention_mask(memory.mask);
+  state->padded = has_padding(memory.mask);
   return state;
 }
 
@@ -90,7 +90,7 @@ torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Ten
   std::vector<torch::Tensor> outputs, contexts;
   for (int64_t t = 0; t < tgt_in.size(1); ++t) {
     auto s = decoder_->step_from_gates(gates.select(1, t), state.hidden, state.memory, state.projected_keys,
-                                       state.step_mask);
+                                       state.step_mask());
     outputs.push_back(s.output);
     contexts.push_back(s.context);
   }
@@ -102,7 +102,7 @@ StepOutput GruSeq2SeqImpl::step(const torch::Tensor& prev_tokens, DecoderState& 
   check_step_input(prev_tokens);
   auto& state = static_cast<GruState&>(base);
   const auto embedded = dropout_(tgt_embed_(prev_tokens));  // [B, E]
-  auto s = decoder_->step(embedded, state.hidden, state.memory, state.projected_keys, state.step_mask);
+  auto s = decoder_->step(embedded, state.hidden, state.memory, state.projected_keys, state.step_mask());
   return {readout(s.output, s.context, embedded), s.weights, {}};
 }
 

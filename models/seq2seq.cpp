@@ -24,9 +24,7 @@ void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in) {
               tgt_in.scalar_type(), " ", tgt_in.sizes());
 }
 
-torch::Tensor step_attention_mask(const torch::Tensor& mask) {
-  return mask.all().item<bool>() ? torch::Tensor() : mask;
-}
+bool has_padding(const torch::Tensor& mask) { return !mask.all().item<bool>(); }
 
 SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences) {
   TORCH_CHECK(indices.dim() == 1 && indices.size(0) % beam == 0, "selected rows (", indices.size(0),

@@ -87,9 +87,9 @@ struct SentenceSelection {
 };
 SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences);
 
-// The source mask a decoder step's attention needs: undefined when every
-// position is a real token (one sentence alone, or equal lengths), so the
-// attention skips its masking work at every step. `mask`: bool, true at real tokens.
-torch::Tensor step_attention_mask(const torch::Tensor& mask);
+// Whether a source mask [N, S] (true at real tokens) masks anything. When it
+// does not (one sentence alone, or equal lengths), decoder steps pass no mask
+// and attention skips its masking work at every step.
+bool has_padding(const torch::Tensor& mask);
 
 }  // namespace nmt::models

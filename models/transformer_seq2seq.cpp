@@ -16,7 +16,8 @@ struct TransformerState : DecoderState {
   std::vector<KeyValueCache> self_cache;  // per layer: [rows, heads, t, head_dim]
   std::vector<ProjectedKeyValue> memory;  // per layer: projected encoder output, [sentences, heads, S, head_dim]
   torch::Tensor memory_mask;              // [sentences, 1, 1, S]
-  torch::Tensor step_mask;                // memory_mask, or undefined when it masks nothing
+  bool padded = true;                     // false: the mask masks nothing, steps skip it
+  torch::Tensor step_mask() const { return padded ? memory_mask : torch::Tensor(); }
   int64_t beam = 1;                       // rows per sentence
   int64_t position = 0;
 
@@ -31,7 +32,6 @@ struct TransformerState : DecoderState {
       kv.values = kv.values.index_select(0, sentences);
     }
     memory_mask = memory_mask.index_select(0, sentences);
-    if (step_mask.defined()) step_mask = memory_mask;
   }
 };
 
@@ -89,7 +89,7 @@ std::unique_ptr<DecoderState> TransformerSeq2SeqImpl::start(const EncoderMemory&
   state->self_cache.resize(decoder_layers_.size());
   for (auto& layer : decoder_layers_) state->memory.push_back(layer->project_memory(memory.states));
   state->memory_mask = memory.mask.unsqueeze(1).unsqueeze(1);
-  state->step_mask = step_attention_mask(state->memory_mask);
+  state->padded = has_padding(memory.mask);
   return state;
 }
 
@@ -104,7 +104,7 @@ torch::Tensor TransformerSeq2SeqImpl::forward(const torch::Tensor& src, const to
   const auto causal = torch::ones({T, T}, src.options().dtype(torch::kBool)).tril().view({1, 1, T, T});
   auto x = embed(tgt_embed_, tgt_in, 0);
   for (std::size_t l = 0; l < decoder_layers_.size(); ++l)
-    x = decoder_layers_[l](x, state.self_cache[l], causal, state.memory[l], state.step_mask).output;
+    x = decoder_layers_[l](x, state.self_cache[l], causal, state.memory[l], state.step_mask()).output;
   return output_logits(x);
 }
 
@@ -115,7 +115,7 @@ StepOutput TransformerSeq2SeqImpl::step(const torch::Tensor& prev_tokens, Decode
   std::vector<torch::Tensor> cross;
   for (std::size_t l = 0; l < decoder_layers_.size(); ++l) {
     // One new query over the cached prefix: no mask needed.
-    auto out = decoder_layers_[l](x, state.self_cache[l], torch::Tensor(), state.memory[l], state.step_mask,
+    auto out = decoder_layers_[l](x, state.self_cache[l], torch::Tensor(), state.memory[l], state.step_mask(),
                                   state.keep_attention);
     x = out.output;
     if (state.keep_attention) cross.push_back(out.cross_weights.squeeze(2));  // [B, heads, S]
