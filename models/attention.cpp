@@ -4,6 +4,7 @@
 #include "models/flop_count.h"
 #include "models/precision.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -35,16 +36,45 @@ torch::Tensor attention_operand(const torch::Tensor& t) {
   return attention_precision() == Precision::fp32 ? t.to(torch::kFloat32) : t;
 }
 
+namespace {
+
+bool few_queries_in_fp32(const torch::Tensor& queries, Precision precision) {
+  return precision == Precision::fp32 && queries.dim() >= 3 && queries.size(-2) <= kFewQueries;
+}
+
+// The number of [Q, K] x [K, N] products in a broadcast batch of them.
+double batch_count(const torch::Tensor& a, const torch::Tensor& b) {
+  return static_cast<double>(std::max(a.numel() / (a.size(-1) * a.size(-2)), b.numel() / (b.size(-1) * b.size(-2))));
+}
+
+}  // namespace
+
+torch::Tensor attention_scores(const torch::Tensor& queries, const torch::Tensor& keys, Precision precision) {
+  if (!few_queries_in_fp32(queries, precision)) return models::matmul(queries, keys.transpose(-2, -1), precision);
+  count_matmul(batch_count(queries, keys), static_cast<double>(queries.size(-2)),
+               static_cast<double>(queries.size(-1)), static_cast<double>(keys.size(-2)));
+  // [..., Q, 1, d] * [..., 1, S, d] summed over d
+  return (queries.to(torch::kFloat32).unsqueeze(-2) * keys.to(torch::kFloat32).unsqueeze(-3)).sum(-1);
+}
+
+torch::Tensor attention_mix(const torch::Tensor& weights, const torch::Tensor& values, Precision precision) {
+  if (!few_queries_in_fp32(weights, precision)) return models::matmul(weights, values, precision);
+  count_matmul(batch_count(weights, values), static_cast<double>(weights.size(-2)),
+               static_cast<double>(weights.size(-1)), static_cast<double>(values.size(-1)));
+  // [..., Q, S, 1] * [..., 1, S, d] summed over S
+  return (weights.to(torch::kFloat32).unsqueeze(-1) * values.to(torch::kFloat32).unsqueeze(-3)).sum(-2);
+}
+
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout, bool training) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
   // The products may run in bf16; the softmax over the scores is always fp32.
   const auto precision = attention_precision();
-  const auto scores = models::matmul(queries * scale, keys.transpose(-2, -1), precision).to(torch::kFloat32);
+  const auto scores = attention_scores(queries * scale, keys, precision).to(torch::kFloat32);
   auto weights = key_mask.defined() ? masked_softmax(scores, key_mask) : scores.softmax(-1);
   const auto mixing = models::fast_dropout(weights, dropout, training);
-  return {models::matmul(mixing, values, precision), weights};
+  return {attention_mix(mixing, values, precision), weights};
 }
 
 AdditiveAttentionImpl::AdditiveAttentionImpl(int64_t query_dim, int64_t key_dim, int64_t hidden_dim)
@@ -62,9 +92,7 @@ AttentionOutput AdditiveAttentionImpl::forward(const torch::Tensor& queries,
   const auto features = torch::tanh(linear(W_q, queries).unsqueeze(2) + projected_keys.unsqueeze(1));
   const auto scores = linear(w_v, features).squeeze(-1).to(torch::kFloat32);
   auto weights = key_mask.defined() ? masked_softmax(scores, key_mask.unsqueeze(1)) : scores.softmax(-1);
-  count_matmul(static_cast<double>(weights.size(0)), static_cast<double>(weights.size(1)),
-               static_cast<double>(weights.size(2)), static_cast<double>(values.size(2)));
-  return {torch::bmm(weights, values), weights};
+  return {attention_mix(weights, values, Precision::fp32), weights};
 }
 
 }  // namespace nmt::models

@@ -37,6 +37,18 @@ Precision attention_precision();
 // each new self-attention position), so a step does not convert all of them.
 torch::Tensor attention_operand(const torch::Tensor& t);
 
+// Attention's two products, in `precision`: scores = queries [..., Q, d] .
+// keys [..., S, d] -> [..., Q, S], and weights [..., Q, S] x values
+// [..., S, d] -> [..., Q, d]; leading dims broadcast. ATen's fp32 batched
+// product on the CPU makes one BLAS call per batch entry: a decoding step
+// with 64 sentences and 4 heads made thousands of tiny calls, most of its
+// time. For a few query rows (kFewQueries or fewer) in fp32 they are instead
+// a broadcast multiply and a sum, one kernel each (the same values up to the
+// order of the additions).
+constexpr int64_t kFewQueries = 8;
+torch::Tensor attention_scores(const torch::Tensor& queries, const torch::Tensor& keys, Precision precision);
+torch::Tensor attention_mix(const torch::Tensor& weights, const torch::Tensor& values, Precision precision);
+
 // Scaled dot-product attention: softmax(q k^T / sqrt(d)) v. Leading dims are
 // batch dims (e.g. [B, heads, Q, d]); `key_mask` broadcasts to [..., Q, K]
 // (undefined: every key is valid). With `dropout` > 0 in training, the

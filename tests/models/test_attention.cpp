@@ -65,3 +65,23 @@ TEST_CASE("additive attention computes w_v . tanh(W_q q + W_k k) over valid keys
   }
   CHECK(torch::allclose(out.context, torch::bmm(out.weights, values)));
 }
+
+TEST_CASE("attention's products for few queries are the batched products, values and gradients", "[attention]") {
+  torch::manual_seed(4);
+  // [sentences, heads, Q, d] queries against keys shared by all of a sentence's queries.
+  for (const int64_t queries : {int64_t{1}, int64_t{5}, kFewQueries + 1}) {
+    const auto q = torch::randn({3, 2, queries, 8}, torch::requires_grad());
+    const auto k = torch::randn({3, 2, 6, 8}, torch::requires_grad());
+    const auto v = torch::randn({3, 2, 6, 4}, torch::requires_grad());
+    const auto w = attention_scores(q, k, Precision::fp32).softmax(-1);
+    const auto out = attention_mix(w, v, Precision::fp32);
+    const auto w_ref = torch::matmul(q, k.transpose(-2, -1)).softmax(-1);
+    const auto out_ref = torch::matmul(w_ref, v);
+    CHECK(torch::allclose(w, w_ref, 1e-5, 1e-6));
+    CHECK(torch::allclose(out, out_ref, 1e-5, 1e-6));
+    const auto d = torch::randn(out.sizes());
+    const auto g = torch::autograd::grad({(out * d).sum()}, {q, k, v});
+    const auto g_ref = torch::autograd::grad({(out_ref * d).sum()}, {q, k, v});
+    for (std::size_t i = 0; i < g.size(); ++i) CHECK(torch::allclose(g[i], g_ref[i], 1e-4, 1e-5));
+  }
+}
