@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "models/dropout.h"
 #include "models/gru_cell.h"
 #include "models/precision.h"
 
@@ -41,7 +42,7 @@ torch::Tensor BahdanauDecoderImpl::advance(const torch::Tensor& first_input_gate
   std::vector<torch::Tensor> states;
   torch::Tensor input_gates = first_input_gates, output;
   for (std::size_t l = 0; l < w_hh_.size(); ++l) {
-    if (l > 0) input_gates = linear(torch::dropout(output, dropout_, is_training()), w_ih_[l], b_ih_[l]);
+    if (l > 0) input_gates = linear(fast_dropout(output, dropout_, is_training()), w_ih_[l], b_ih_[l]);
     output = gru_cell(input_gates, linear(hidden[l], w_hh_[l], b_hh_[l]), hidden[l]);
     states.push_back(output);
   }

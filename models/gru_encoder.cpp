@@ -4,6 +4,7 @@
 
 #include "models/attention.h"
 #include "models/flop_count.h"
+#include "models/dropout.h"
 #include "models/gru_cell.h"
 #include "models/precision.h"
 
@@ -57,8 +58,9 @@ GruEncoderImpl::LayerOutput GruEncoderImpl::run_layer(int64_t layer, const torch
   auto hidden = torch::zeros({dirs, B, H}, input.options().dtype(torch::kFloat32));
   std::vector<torch::Tensor> outputs;
   outputs.reserve(S);
+  const auto step_gates = input_gates.unbind(0);  // one stack as gradient, not a zero-filled whole per step
   for (int64_t t = 0; t < S; ++t) {
-    auto next = gru_cell(input_gates[t], torch::baddbmm(b_hh, hidden, w_hh), hidden);
+    auto next = gru_cell(step_gates[t], torch::baddbmm(b_hh, hidden, w_hh), hidden);
     // Past its sentence's end a forward state keeps its value; before its
     // sentence's last token a backward state stays zero.
     hidden = step_mask.defined() ? torch::where(step_mask[t], next, hidden) : next;
@@ -79,7 +81,7 @@ GruEncoderOutput GruEncoderImpl::forward(const torch::Tensor& embedded, const to
   auto x = embedded;
   torch::Tensor final;
   for (std::size_t l = 0; l < w_ih_.size(); ++l) {
-    if (l > 0) x = torch::dropout(x, dropout_, is_training());
+    if (l > 0) x = fast_dropout(x, dropout_, is_training());
     auto out = run_layer(static_cast<int64_t>(l), x, step_mask);
     x = out.states;
     final = out.final;

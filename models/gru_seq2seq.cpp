@@ -49,7 +49,7 @@ GruSeq2SeqImpl::GruSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t 
   output_weight_ = c.tie_embeddings ? tgt_embed_->weight
                                     : register_parameter("output_weight", torch::randn({tgt_vocab, E}) / std::sqrt(static_cast<double>(E)));
   output_bias_ = register_parameter("output_bias", torch::zeros({tgt_vocab}));
-  dropout_ = register_module("dropout", torch::nn::Dropout(c.dropout));
+  dropout_ = register_module("dropout", Dropout(c.dropout));
 }
 
 EncoderMemory GruSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {
@@ -86,10 +86,12 @@ torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Ten
   auto state_ptr = start(encode(src, src_lengths), 1);
   auto& state = static_cast<GruState&>(*state_ptr);
   const auto embedded = dropout_(tgt_embed_(tgt_in));  // [B, T, E]
-  const auto gates = decoder_->embedding_gates(embedded);  // [B, T, 3H], one product for all steps
+  // [B, 3H] per step from one product for all steps; unbind, not select: the
+  // gradient of an unbind is one stack, a select's a zero-filled [B, T, 3H] per step.
+  const auto gates = decoder_->embedding_gates(embedded).unbind(1);
   std::vector<torch::Tensor> outputs, contexts;
-  for (int64_t t = 0; t < tgt_in.size(1); ++t) {
-    auto s = decoder_->step_from_gates(gates.select(1, t), state.hidden, state.memory, state.projected_keys,
+  for (const auto& step_gates : gates) {
+    auto s = decoder_->step_from_gates(step_gates, state.hidden, state.memory, state.projected_keys,
                                        state.step_mask());
     outputs.push_back(s.output);
     contexts.push_back(s.context);

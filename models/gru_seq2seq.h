@@ -2,11 +2,11 @@
 // The RNN translator: GRU encoder, bridge, Bahdanau-attention decoder and a
 // "deep output" readout (decoder output, context and target embedding) into
 // the vocabulary, optionally tied to the target embedding.
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 
 #include "models/bahdanau_decoder.h"
+#include "models/dropout.h"
 #include "models/gru_encoder.h"
 #include "models/model_config.h"
 #include "models/seq2seq.h"
@@ -35,7 +35,7 @@ class GruSeq2SeqImpl : public Seq2SeqImpl {
   BahdanauDecoder decoder_{nullptr};
   torch::nn::Linear pre_output_{nullptr};
   torch::Tensor output_weight_, output_bias_;
-  torch::nn::Dropout dropout_{nullptr};
+  Dropout dropout_{nullptr};
   int64_t decoder_layers_;
 };
 
