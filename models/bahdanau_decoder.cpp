@@ -53,7 +53,7 @@ torch::Tensor BahdanauDecoderImpl::advance(const torch::Tensor& first_input_gate
 BahdanauStep BahdanauDecoderImpl::step_with(const FirstLayerGates& first_layer_gates, torch::Tensor& hidden,
                                             const torch::Tensor& memory, const torch::Tensor& projected_keys,
                                             const torch::Tensor& mask) {
-  const Fp32Products small;  // a row per sentence or hypothesis: see Fp32Products
+  const RecurrentProducts recurrent;
   const int64_t rows = hidden.size(1);
   const auto attended = attend(hidden, memory, projected_keys, mask);
   const auto context = attended.context.reshape({rows, attended.context.size(2)});

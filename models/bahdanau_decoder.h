@@ -30,8 +30,8 @@ class BahdanauDecoderImpl : public torch::nn::Module {
   BahdanauDecoderImpl(int64_t embedding_dim, int64_t memory_dim, int64_t hidden_dim, int64_t layers,
                       double dropout);
 
-  // Projected keys for the whole batch, computed once per source, in fp32
-  // as the steps take them (see Fp32Products).
+  // Projected keys for the whole batch, computed once per source. In fp32:
+  // each step adds its query to them and takes tanh over [B, S, H] in fp32.
   torch::Tensor project_keys(const torch::Tensor& memory) {
     return attention_->project_keys(memory).to(torch::kFloat32);
   }

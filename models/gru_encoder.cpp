@@ -45,12 +45,12 @@ GruEncoderImpl::LayerOutput GruEncoderImpl::run_layer(int64_t layer, const torch
                                                       const torch::Tensor& step_mask) {
   const int64_t B = input.size(0), S = input.size(1), H = hidden_dim_, dirs = directions_;
   // Every position's input gates, both directions, in one product in the
-  // current precision; the recurrence itself runs in fp32 (see Fp32Products).
+  // current precision; the recurrence's products as RecurrentProducts says.
   const auto input_gates =
       in_step_order(linear(input, concatenated(w_ih_[layer]), concatenated(b_ih_[layer]))
                         .to(torch::kFloat32)
                         .view({B, S, dirs, 3 * H}));
-  const Fp32Products small;
+  const RecurrentProducts recurrent;
   const auto w_hh = concatenated(w_hh_[layer]).view({dirs, 3 * H, H}).transpose(1, 2);  // [dirs, H, 3H]
   const auto b_hh = concatenated(b_hh_[layer]).view({dirs, 1, 3 * H});
   count_matmul(static_cast<double>(dirs * S), static_cast<double>(B), static_cast<double>(H),
@@ -60,7 +60,8 @@ GruEncoderImpl::LayerOutput GruEncoderImpl::run_layer(int64_t layer, const torch
   outputs.reserve(S);
   const auto step_gates = input_gates.unbind(0);  // one stack as gradient, not a zero-filled whole per step
   for (int64_t t = 0; t < S; ++t) {
-    auto next = gru_cell(step_gates[t], torch::baddbmm(b_hh, hidden, w_hh), hidden);
+    // The state stays fp32; the product takes it in the weights' dtype.
+    auto next = gru_cell(step_gates[t], torch::baddbmm(b_hh, hidden.to(w_hh.scalar_type()), w_hh), hidden);
     // Past its sentence's end a forward state keeps its value; before its
     // sentence's last token a backward state stays zero.
     hidden = step_mask.defined() ? torch::where(step_mask[t], next, hidden) : next;

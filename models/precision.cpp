@@ -88,9 +88,11 @@ PrecisionScope::~PrecisionScope() {
 
 Precision current_precision() { return current; }
 
-Fp32Products::Fp32Products() : previous_(current) { current = Precision::fp32; }
+RecurrentProducts::RecurrentProducts() : previous_(current) {
+  if (torch::GradMode::is_enabled()) current = Precision::fp32;
+}
 
-Fp32Products::~Fp32Products() { current = previous_; }
+RecurrentProducts::~RecurrentProducts() { current = previous_; }
 
 torch::ScalarType matmul_dtype() { return current == Precision::bf16 ? torch::kBFloat16 : torch::kFloat32; }
 
