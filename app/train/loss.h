@@ -10,7 +10,8 @@ struct LossResult {
 };
 
 // Label-smoothed cross-entropy that ignores padding: (1 - eps) * NLL plus
-// eps times the mean negative log-probability over the vocabulary.
+// eps times the mean negative log-probability over the vocabulary. Its
+// backward pass runs once (it writes the gradient over what it saved).
 LossResult label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor& targets,
                                double smoothing, int64_t pad_id);
 

@@ -20,8 +20,10 @@ StepResult accumulate_gradients(models::Seq2SeqImpl& model, const data::Batch& b
                                 models::Precision precision) {
   model.train();
   const models::PrecisionScope scope(precision);
-  const auto logits = model.forward(batch.src, batch.src_lengths, batch.tgt_in);
-  auto loss = label_smoothed_loss(logits, batch.tgt_out, label_smoothing, data::kPadId);
+  // The logits go straight into the loss, which does not keep them: the
+  // largest tensor of the step is freed before the backward pass.
+  auto loss = label_smoothed_loss(model.forward(batch.src, batch.src_lengths, batch.tgt_in), batch.tgt_out,
+                                  label_smoothing, data::kPadId);
   StepResult out{0, loss.nll, loss.tokens};
   if (!std::isfinite(loss.nll)) return out;  // nothing to learn from; apply_update refuses it
   loss.loss.backward();

@@ -136,3 +136,22 @@ TEST_CASE("label-smoothed loss ignores padding and reduces to cross-entropy", "[
   CHECK(smoothed.loss.item<double>() == Approx(expected_smooth.item<double>()).epsilon(1e-5));
   CHECK(smoothed.nll == Approx(plain.nll));
 }
+
+TEST_CASE("label-smoothed loss has LibTorch's cross-entropy gradient, once", "[loss]") {
+  torch::manual_seed(8);
+  const auto targets = torch::tensor({4, 5, data::kPadId, 6, 9, data::kPadId}, torch::kInt64).view({2, 3});
+  for (const double smoothing : {0.0, 0.1}) {
+    const auto logits = torch::randn({2, 3, 10}, torch::requires_grad());
+    const auto expected = torch::nn::functional::cross_entropy(
+        logits.view({-1, 10}), targets.view({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(data::kPadId).reduction(torch::kSum)
+            .label_smoothing(smoothing));
+    const auto g_expected = torch::autograd::grad({expected * 3.0}, {logits})[0];
+    const auto loss = label_smoothed_loss(logits, targets, smoothing, data::kPadId).loss;
+    const auto g = torch::autograd::grad({loss * 3.0}, {logits}, {}, /*retain_graph=*/true)[0];
+    CHECK(torch::allclose(g, g_expected, 1e-5, 1e-6));
+    CHECK(torch::equal(g[0][2], torch::zeros({10})));  // a padded position learns nothing
+    // The gradient was written over the saved softmax: a second pass is refused, not wrong.
+    CHECK_THROWS(torch::autograd::grad({loss}, {logits}));
+  }
+}
