@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "models/attention.h"
-#include "models/flop_count.h"
 #include "models/dropout.h"
+#include "models/flop_count.h"
 #include "models/gru_cell.h"
 #include "models/precision.h"
 
