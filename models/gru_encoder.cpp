@@ -7,6 +7,7 @@
 #include "models/flop_count.h"
 #include "models/gru_cell.h"
 #include "models/precision.h"
+#include "models/seq2seq.h"
 
 namespace nmt::models {
 
@@ -77,7 +78,7 @@ GruEncoderOutput GruEncoderImpl::forward(const torch::Tensor& embedded, const to
   const int64_t S = embedded.size(1);
   const auto mask = length_mask(lengths.to(embedded.device()), S);  // [B, S]
   torch::Tensor step_mask;
-  if (!mask.all().item<bool>())
+  if (has_padding(mask))
     step_mask = in_step_order(mask.unsqueeze(-1).unsqueeze(-1).expand({-1, -1, directions_, 1}));
   auto x = embedded;
   torch::Tensor final;

@@ -14,7 +14,8 @@ using torch::autograd::variable_list;
 // backward pass (the gather's zero-filled gradient, their sum, log_softmax's
 // gradient): the largest tensors of a training step. Here the softmax is kept
 // and turned into the gradient in place: per real row, p - eps/V - (1 - eps) at
-// the target. Outputs: the loss, and the plain NLL (no gradient).
+// the target. Outputs: the loss, and (without gradient) the plain NLL and the
+// number of real tokens.
 class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntropy> {
  public:
   // logits [N, V] fp32, targets [N] int64; rows whose target is pad_id count for nothing.
@@ -28,11 +29,12 @@ class SmoothedCrossEntropy : public torch::autograd::Function<SmoothedCrossEntro
     auto loss = -(target_lp * weight).sum();
     const auto nll = loss.clone();
     if (smoothing > 0) loss = (1 - smoothing) * loss - smoothing * (log_probs.mean(-1) * weight).sum();
-    ctx->mark_non_differentiable({nll});
+    const auto tokens = weight.sum();
+    ctx->mark_non_differentiable({nll, tokens});
     ctx->save_for_backward({log_probs.exp_(), safe_targets, weight});  // the softmax, in place
     ctx->saved_data["smoothing"] = smoothing;
     ctx->saved_data["spent"] = false;
-    return {loss, nll};
+    return {loss, nll, tokens};
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
@@ -60,7 +62,7 @@ LossResult label_smoothed_loss(const torch::Tensor& logits, const torch::Tensor&
   LossResult out;
   out.loss = outputs[0];
   out.nll = outputs[1].item<double>();
-  out.tokens = targets.ne(pad_id).sum().item<int64_t>();
+  out.tokens = static_cast<int64_t>(outputs[2].item<double>());
   return out;
 }
 

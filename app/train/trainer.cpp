@@ -224,17 +224,21 @@ class Trainer {
     int code = kGoOn;
     if (leader()) {
       const double budget = t.time_budget_minutes * 60;
-      if (g_interrupted != 0) code = kInterrupted, g_stopping = true;
+      if (g_interrupted != 0) code = kInterrupted;
       // Leave room for the final validation inside the budget.
       else if (budget > 0 && seconds_since(run_start_) + 1.2 * last_validation_seconds_ >= budget) code = kTimeBudget;
       else if (t.early_stopping_patience > 0 && state_.validations_without_improvement >= t.early_stopping_patience)
         code = kNoImprovement;
     }
-    if (!group_) return code;
-    auto shared = torch::tensor({static_cast<double>(code), state_.plateau.scale}, torch::kFloat64);
-    group_->broadcast(shared);
-    state_.plateau.scale = shared[1].item<double>();
-    return static_cast<int>(shared[0].item<double>());
+    if (group_) {
+      auto shared = torch::tensor({static_cast<double>(code), state_.plateau.scale}, torch::kFloat64);
+      group_->broadcast(shared);
+      state_.plateau.scale = shared[1].item<double>();
+      code = static_cast<int>(shared[0].item<double>());
+    }
+    // From here a further signal stops this process at once, on every rank.
+    if (code == kInterrupted) g_stopping = true;
+    return code;
   }
 
   void run_update(const std::vector<const std::vector<int64_t>*>& members) {
