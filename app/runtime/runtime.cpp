@@ -71,8 +71,18 @@ void setup_threads(int threads, bool bf16_products) {
   const bool shared_pool = blas_threading() == BlasThreading::openmp;
   const int n = threads > 0 ? threads : (bf16_products || shared_pool ? cores : 1);
   torch::set_num_threads(n);
-  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool)", n, cores,
-                bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside");
+  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool); OpenMP waits: {}",
+                n, cores, bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside", openmp_wait_policy());
+}
+
+std::string openmp_wait_policy() {
+  // secure_getenv reads the environment itself; getenv is what libgomp read,
+  // through the executable's definition when it has one.
+  for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"})
+    if (const char* value = secure_getenv(name)) return std::string(name) + "=" + value + " (environment)";
+  if (const char* spins = std::getenv("GOMP_SPINCOUNT"))
+    return std::string("spin ") + spins + " times, then sleep (nmt's default; GOMP_SPINCOUNT or OMP_WAIT_POLICY change it)";
+  return "libgomp's default (spin 300000 times, then sleep)";
 }
 
 bool set_blas_threads(int threads) {

@@ -21,6 +21,11 @@ BlasThreading blas_threading();
 // the precision of the matrix products) and logs the choice.
 void setup_threads(int threads, bool bf16_products = false);
 
+// How LibTorch's OpenMP threads wait for work, for the log: the user's
+// OMP_WAIT_POLICY or GOMP_SPINCOUNT, else nmt's short spin (see
+// app/cli/openmp_wait_policy.cpp), else libgomp's default.
+std::string openmp_wait_policy();
+
 // OpenBLAS's own thread count (it runs the fp32 matrix products); false when
 // the BLAS in use is not OpenBLAS. Several processes on one machine share its
 // cores this way instead of each taking all of them.
