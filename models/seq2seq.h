@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace nmt::models {
 
@@ -24,6 +25,7 @@ struct EncoderMemory {
   torch::Tensor states;  // [B, S, D] encoder outputs
   torch::Tensor mask;    // [B, S] bool, true at real (non-padding) source tokens
   torch::Tensor summary; // model-specific initial decoder input (GRU: bridged final state); may be undefined
+  std::vector<EncoderMemory> members;  // an ensemble's: each member's memory (the fields above: the first's)
 };
 
 // The decoder's state between steps: hidden states or caches, plus whatever

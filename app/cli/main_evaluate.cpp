@@ -15,12 +15,13 @@
 
 int main(int argc, char** argv) {
   CLI::App cli{"Score translations exactly as sacreBLEU 2.x does by default (BLEU 13a, chrF2)."};
-  std::string hyp_path, ref_path, model_dir, src_path, output;
+  std::vector<std::string> model_dirs;
+  std::string hyp_path, ref_path, src_path, output;
   nmt::TranslateOptions options;
   bool json = false;
   cli.add_option("--ref", ref_path, "reference translations, one per line")->required();
   cli.add_option("--hyp", hyp_path, "system translations, one per line");
-  cli.add_option("--model", model_dir, "model directory: translate --src first");
+  cli.add_option("--model", model_dirs, "model directory: translate --src first; give it again for an ensemble\n(their probabilities averaged at every step)")->allow_extra_args(false);
   cli.add_option("--src", src_path, "source sentences to translate with --model");
   cli.add_option("--output", output, "with --model: also write the translations here");
   cli.add_option("--beam", options.beam, "with --model: beam size (1 = greedy; default: the model's decoding.beam_size)")
@@ -34,10 +35,10 @@ int main(int argc, char** argv) {
     using nmt::data::LineEnds;
     const auto refs = nmt::data::read_lines(ref_path, LineEnds::kRaw);
     std::vector<std::string> hyps;
-    if (!model_dir.empty()) {
+    if (!model_dirs.empty()) {
       if (src_path.empty() || !hyp_path.empty())
         throw nmt::Error("--model needs --src (and no --hyp)");
-      const auto translator = nmt::open_translator(model_dir, options);
+      const auto translator = nmt::open_translator(model_dirs, options);
       const auto sources = nmt::data::read_lines(src_path);
       nmt::data::require_same_line_count(src_path, sources.size(), ref_path, refs.size());
       hyps = translator.translate(sources);

@@ -50,12 +50,13 @@ int wait_for_stop_signal() {
 int main(int argc, char** argv) {
   CLI::App cli{"Serve a trained model over HTTP: POST /translate (JSON), GET /health, GET /model, and a "
                "web page at /."};
-  std::string model_dir, host = "127.0.0.1";
+  std::vector<std::string> model_dirs;
+  std::string host = "127.0.0.1";
   int port = 8080;
   int batch_sentences = 0;
   nmt::TranslateOptions options;
   nmt::serve::ServeLimits limits;
-  cli.add_option("--model", model_dir, "model directory written by nmt-train")->required();
+  cli.add_option("--model", model_dirs, "model directory written by nmt-train; give it again for an ensemble\n(their probabilities averaged at every step)")->required()->allow_extra_args(false);
   cli.add_option("--host", host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   cli.add_option("--port", port, "port (0: any free port, printed on stdout)")
       ->check(CLI::Range(0, 65535))
@@ -99,12 +100,14 @@ int main(int argc, char** argv) {
     // two threads, and 32 / 25 against 22 / 14 for one client.
     if (options.threads == 0) options.threads = 1;
     nmt::Config config;
-    auto translator = nmt::open_translator(model_dir, options, &config);
+    auto translator = nmt::open_translator(model_dirs, options, &config);
     if (limits.max_sentences > limits.queue_sentences)
       throw nmt::Error("--max-sentences " + std::to_string(limits.max_sentences) + " is larger than --queue-sentences " +
                        std::to_string(limits.queue_sentences) + ": such a request could never be queued");
     limits.batch_sentences = batch_sentences > 0 ? batch_sentences : config.decoding.batch_size;
-    const auto path_name = std::filesystem::canonical(model_dir).filename().string();
+    std::string path_name;  // an ensemble's: its members' names joined by '+'
+    for (const auto& dir : model_dirs)
+      path_name += (path_name.empty() ? "" : "+") + std::filesystem::canonical(dir).filename().string();
     nmt::serve::Server server(
         translator, limits,
         {path_name, nmt::serve::describe_model(config, translator.parameter_count(), path_name, limits)});

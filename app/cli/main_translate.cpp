@@ -15,12 +15,13 @@
 int main(int argc, char** argv) {
   CLI::App cli{"Translate with a trained model: sentences from the command line, --input FILE, "
                "or standard input (one sentence per line)."};
-  std::string model_dir, input, output, attention_svg;
+  std::vector<std::string> model_dirs;
+  std::string input, output, attention_svg;
   std::vector<std::string> sentences;
   nmt::TranslateOptions options;
   int n_best = 1;
   bool attention_heads = false;
-  cli.add_option("--model", model_dir, "model directory written by nmt-train")->required();
+  cli.add_option("--model", model_dirs, "model directory written by nmt-train; give it again for an ensemble\n(their probabilities averaged at every step)")->required()->allow_extra_args(false);
   cli.add_option("sentences", sentences, "sentences to translate");
   cli.add_option("--input", input, "file with one sentence per line");
   cli.add_option("--output", output, "write translations here instead of stdout");
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
-    const auto translator = nmt::open_translator(model_dir, options);
+    const auto translator = nmt::open_translator(model_dirs, options);
     const int beam_size = translator.decoding().beam_size;
     if (n_best > beam_size)
       throw nmt::Error("--n-best " + std::to_string(n_best) + " needs a beam of at least that size (beam " +

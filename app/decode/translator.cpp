@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <numeric>
 
 #include "app/decode/beam_search.h"
@@ -12,6 +14,7 @@
 #include "app/runtime/runtime.h"
 #include "common/error.h"
 #include "data/batching.h"
+#include "models/ensemble.h"
 #include "models/precision.h"
 
 namespace nmt {
@@ -35,6 +38,23 @@ std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
   std::vector<std::vector<float>> rows;
   for (int64_t r = 0; r < m.size(0); ++r) rows.emplace_back(m[r].data_ptr<float>(), m[r].data_ptr<float>() + m.size(1));
   return rows;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot read");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Ensemble members read the same source ids and predict over the same target
+// vocabulary: their SentencePiece models must be the same files' bytes.
+void require_same_tokenizers(const data::Tokenizers& a, const data::Tokenizers& b) {
+  const std::pair<const data::Tokenizer*, const data::Tokenizer*> sides[] = {{a.src.get(), b.src.get()},
+                                                                             {a.tgt.get(), b.tgt.get()}};
+  for (const auto& [x, y] : sides)
+    if (x->path() != y->path() && file_bytes(x->path()) != file_bytes(y->path()))
+      throw Error("ensemble: " + x->path() + " and " + y->path() +
+                  " differ: the models must share their SentencePiece model(s) (the same vocabulary)");
 }
 
 void log_decoding(const DecodingConfig& d) {
@@ -141,15 +161,29 @@ std::string Translator::translate_with_attention(const std::string& source, Atte
 std::int64_t Translator::parameter_count() const { return models::parameter_count(*model_); }
 
 Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved) {
+  return open_translator(std::vector<std::string>{model_dir}, options, resolved);
+}
+
+Translator open_translator(const std::vector<std::string>& model_dirs, const TranslateOptions& options,
+                           Config* resolved) {
   for (const auto& o : options.overrides)
     if (o.rfind("decoding.", 0) != 0) throw Error("--set " + o + ": only decoding.* can be set here");
-  auto loaded = load_model_dir(model_dir, options.device);
-  apply_overrides(loaded.config, options.overrides);
-  setup_threads(options.threads, loaded.config.decoding.precision == "bf16");
-  if (options.beam > 0) loaded.config.decoding.beam_size = options.beam;
-  log_decoding(loaded.config.decoding);
-  if (resolved) *resolved = loaded.config;
-  return Translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
+  if (model_dirs.empty()) throw Error("no model directory given");
+  std::vector<LoadedModel> loaded;
+  std::vector<models::Seq2Seq> members;
+  for (const auto& dir : model_dirs) {
+    loaded.push_back(load_model_dir(dir, options.device));
+    require_same_tokenizers(loaded.front().tokenizers, loaded.back().tokenizers);
+    members.push_back(loaded.back().model);
+  }
+  auto& first = loaded.front();
+  apply_overrides(first.config, options.overrides);
+  setup_threads(options.threads, first.config.decoding.precision == "bf16");
+  if (options.beam > 0) first.config.decoding.beam_size = options.beam;
+  if (members.size() > 1) spdlog::info("ensemble of {} models, decoding as {}'s config says", members.size(), model_dirs.front());
+  log_decoding(first.config.decoding);
+  if (resolved) *resolved = first.config;
+  return Translator(models::make_ensemble(std::move(members)), first.tokenizers, first.config.decoding, first.device);
 }
 
 }  // namespace nmt

@@ -68,4 +68,11 @@ struct TranslateOptions {
 // directory's config with the overrides applied.
 Translator open_translator(const std::string& model_dir, const TranslateOptions& options, Config* resolved = nullptr);
 
+// Several model directories decode as one ensemble (models/ensemble.h), with
+// the first one's decoding settings; one directory is the model itself. The
+// members must share their SentencePiece model(s), else an error names both
+// files.
+Translator open_translator(const std::vector<std::string>& model_dirs, const TranslateOptions& options,
+                           Config* resolved = nullptr);
+
 }  // namespace nmt

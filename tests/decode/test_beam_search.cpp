@@ -32,7 +32,7 @@ class BigramModel : public models::Seq2SeqImpl {
     return table_.log().index_select(0, tgt_in.flatten()).view({tgt_in.size(0), tgt_in.size(1), kVocab});
   }
   models::EncoderMemory encode(const torch::Tensor& src, const torch::Tensor&) override {
-    return {torch::zeros({src.size(0), src.size(1), 1}), src.ne(data::kPadId), {}};
+    return {torch::zeros({src.size(0), src.size(1), 1}), src.ne(data::kPadId), {}, {}};
   }
   struct State : models::DecoderState {
     torch::Tensor mask;
