@@ -23,6 +23,10 @@ struct SentencePieceApi {
   bool (*train)(const std::unordered_map<std::string, std::string>& args,
                 const std::vector<const std::vector<std::string>*>& sentences, unsigned seed,
                 std::string* model_proto, std::string* error);
+  // The n best segmentations, best first (unigram models only).
+  bool (*nbest_encode)(void* model, const std::string& text, int nbest, std::vector<std::vector<int>>* ids,
+                       std::string* error);
+  float (*score)(void* model, int id);  // a piece's log-probability in a unigram model
 };
 
 // The table, from the shim beside the executable (loaded once; throws nmt::Error).

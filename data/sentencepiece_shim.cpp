@@ -75,8 +75,17 @@ bool train(const std::unordered_map<std::string, std::string>& args,
   return status.ok();
 }
 
-const nmt::data::SentencePieceApi kApi = {load,        release,    encode,      decode,
-                                          id_to_piece, piece_size, special_ids, train};
+bool nbest_encode(void* model, const std::string& text, int nbest, std::vector<std::vector<int>>* ids,
+                  std::string* error) {
+  const auto status = sp(model).NBestEncode(text, nbest, ids);
+  if (!status.ok()) *error = status.ToString();
+  return status.ok();
+}
+
+float score(void* model, int id) { return sp(model).GetScore(id); }
+
+const nmt::data::SentencePieceApi kApi = {load,        release,    encode,      decode, id_to_piece,
+                                          piece_size, special_ids, train,       nbest_encode, score};
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "data/tokenizer.h"
 
+#include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -32,6 +34,28 @@ std::vector<int> Tokenizer::encode(const std::string& text) const {
   if (!sentencepiece_api().encode(model_, text, &ids, &error))
     throw Error(path_ + ": cannot encode text: " + error);
   return ids;
+}
+
+std::vector<int> Tokenizer::sample_encode(const std::string& text, int nbest, double alpha,
+                                         std::mt19937_64& rng) const {
+  const auto& api = sentencepiece_api();
+  std::vector<std::vector<int>> candidates;
+  std::string error;
+  if (!api.nbest_encode(model_, text, nbest, &candidates, &error))
+    throw Error(path_ + ": cannot sample a segmentation (subword sampling needs a unigram model): " + error);
+  if (candidates.size() <= 1) return candidates.empty() ? std::vector<int>{} : candidates.front();
+  // Weights exp(alpha * log P), shifted by the best so they do not underflow.
+  std::vector<double> log_weights;
+  for (const auto& c : candidates) {
+    double log_p = 0;
+    for (int id : c) log_p += api.score(model_, id);
+    log_weights.push_back(alpha * log_p);
+  }
+  const double best = *std::max_element(log_weights.begin(), log_weights.end());
+  std::vector<double> weights;
+  for (double w : log_weights) weights.push_back(std::exp(w - best));
+  std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+  return candidates[pick(rng)];
 }
 
 std::string Tokenizer::decode(const std::vector<int>& ids) const {

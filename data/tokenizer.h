@@ -1,5 +1,6 @@
 #pragma once
 // SentencePiece tokenization with the fixed special ids the models rely on.
+#include <random>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ class Tokenizer {
   Tokenizer& operator=(const Tokenizer&) = delete;
 
   std::vector<int> encode(const std::string& text) const;
+  // Subword regularization (Kudo 2018): one of the `nbest` best segmentations,
+  // drawn with probability proportional to P(segmentation)^alpha, from `rng`
+  // (not SentencePiece's own generator, which cannot be reseeded), so a seed
+  // gives the same draws, resumed runs included. Unigram models only.
+  std::vector<int> sample_encode(const std::string& text, int nbest, double alpha, std::mt19937_64& rng) const;
   // Special ids (padding, BOS, EOS) are skipped.
   std::string decode(const std::vector<int>& ids) const;
   std::vector<std::string> pieces(const std::vector<int>& ids) const;

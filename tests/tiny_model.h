@@ -1,6 +1,7 @@
 #pragma once
 // A small generated corpus, its tokenizer and an untrained network: enough
 // for unit tests of the translator, checkpoints and model directories.
+#include <catch2/catch.hpp>
 #include <torch/torch.h>
 
 #include <string>
@@ -10,6 +11,7 @@
 #include "app/train/checkpoint.h"
 #include "app/train/optimizer.h"
 #include "app/train/prepare.h"
+#include "data/text_file.h"
 #include "helpers.h"
 
 namespace nmt::test {
@@ -54,18 +56,31 @@ inline TinyModel tiny_model(const std::string& name, const std::string& type = "
   return t;
 }
 
+// A model directory of `t`, written piece by piece as the trainer does.
+inline ModelDir write_model_dir(const TinyModel& t, const std::string& name) {
+  ModelDir dir{scratch_dir(name).string()};
+  store_tokenizers(dir, t.data.tokenizers);
+  data::write_file_atomically(dir.config(), to_yaml(t.config));
+  save_weights(*t.model, dir.best());
+  return dir;
+}
+
 // A checkpoint file loaded into a fresh network and optimizer of `config`.
+// With training.ema_decay, the parameter average too.
 struct LoadedCheckpoint {
   models::Seq2Seq model;
   std::unique_ptr<torch::optim::Adam> optimizer;
   TrainerState state;
+  std::unique_ptr<ExponentialAverage> average;
 };
 
 inline LoadedCheckpoint load_checkpoint_for(const Config& config, const std::string& path) {
   const auto data = prepare_data(config);
-  LoadedCheckpoint out{build_model_for(config, data.tokenizers), nullptr, {}};
+  LoadedCheckpoint out{build_model_for(config, data.tokenizers), nullptr, {}, nullptr};
   out.optimizer = make_optimizer(config.training, *out.model);
-  load_checkpoint(path, *out.model, *out.optimizer, out.state);
+  if (config.training.ema_decay > 0)
+    out.average = std::make_unique<ExponentialAverage>(*out.model, config.training.ema_decay);
+  REQUIRE(load_checkpoint(path, *out.model, *out.optimizer, out.state, out.average.get()));
   return out;
 }
 

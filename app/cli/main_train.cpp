@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
                  "wall-clock minutes for the whole run, validation included (overrides "
                  "training.time_budget_minutes)");
   cli.add_flag("--resume", options.resume, "continue from the model directory's checkpoint");
+  cli.add_option("--init-from", options.init_from,
+                 "fine-tune: start from this model directory's weights and tokenizer, with a fresh optimizer, "
+                 "schedule, step counter, best score and data position");
   cli.add_option("--nproc", nproc,
                  "data-parallel ranks to start on this machine (like torchrun --standalone "
                  "--nproc_per_node N); under torchrun, leave it out")

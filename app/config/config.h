@@ -36,6 +36,12 @@ struct TokenizerConfig {
   // bigger corpus, so preparation stays within memory. 0 = as many as
   // SentencePiece takes here (499,999 pairs joint, 999,999 per language).
   int max_training_sentences = 400000;
+  // Subword regularization (Kudo 2018) while training: each time a pair is
+  // batched, each side is segmented anew, drawn from its `sampling_nbest`
+  // best segmentations with probability ~ P^sampling_alpha. 0 = off; the
+  // validation and test sets and translation keep the one best segmentation.
+  int sampling_nbest = 0;
+  double sampling_alpha = 0.1;
 };
 
 using ModelConfig = models::ModelConfig;
@@ -78,6 +84,12 @@ struct TrainingConfig {
   // Matrix products in bf16 (fp32 master weights, see models/precision.h) or
   // fp32. A config without the key trains as before this key existed: fp32.
   std::string precision = "fp32";  // fp32 | bf16
+  // Exponential moving average of the parameters (Marian's exponential
+  // smoothing), for validation, best.pt and kept weights; 0 = off.
+  double ema_decay = 0;
+  // The weights of the last N validations, kept as weights/step-N.pt for
+  // nmt-average (checkpoint averaging); 0 = none.
+  int keep_last_weights = 0;
 };
 
 struct DecodingConfig {

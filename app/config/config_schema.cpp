@@ -132,6 +132,8 @@ std::vector<ConfigField> config_fields(Config& c) {
       real_field("tokenizer.character_coverage", k.character_coverage, 0.9, 1),
       int_field("tokenizer.input_sentence_size", k.input_sentence_size, 0, kBig),
       int_field("tokenizer.max_training_sentences", k.max_training_sentences, 0, kBig),
+      int_field("tokenizer.sampling_nbest", k.sampling_nbest, 0, 1000),
+      real_field("tokenizer.sampling_alpha", k.sampling_alpha, 0, 100),
 
       choice_field("model.type", m.type, {"gru", "transformer"}),
       int_field("model.embedding_dim", m.embedding_dim, 1, 65536),
@@ -173,6 +175,8 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("training.accumulate_gradients", t.accumulate_gradients, 1, 4096),
       real_field("training.distributed_timeout_minutes", t.distributed_timeout_minutes, 0, 10080, true),
       choice_field("training.precision", t.precision, {"fp32", "bf16"}),
+      real_field("training.ema_decay", t.ema_decay, 0, 0.999999),
+      int_field("training.keep_last_weights", t.keep_last_weights, 0, 1000),
 
       int_field("decoding.beam_size", g.beam_size, 1, 1000),
       real_field("decoding.length_penalty", g.length_penalty, 0, 10),

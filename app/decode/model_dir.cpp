@@ -2,6 +2,8 @@
 
 #include <torch/serialize.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -17,6 +19,25 @@ namespace nmt {
 std::vector<std::string> ModelDir::tokenizer_models(bool joint) const {
   if (joint) return {path + "/spm.model"};
   return {path + "/spm.src.model", path + "/spm.tgt.model"};
+}
+
+std::string ModelDir::kept_weights(int64_t step) const {
+  char name[32];
+  std::snprintf(name, sizeof name, "step-%09lld.pt", static_cast<long long>(step));
+  std::filesystem::create_directories(path + "/weights");
+  return path + "/weights/" + name;
+}
+
+std::vector<std::string> ModelDir::kept_weights() const {
+  std::vector<std::string> out;
+  const auto dir = path + "/weights";
+  if (!std::filesystem::is_directory(dir)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt") out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());  // zero-padded steps: by name is by step
+  return out;
 }
 
 void store_tokenizers(const ModelDir& dir, const data::Tokenizers& tok) {
@@ -70,6 +91,9 @@ void load_weights(models::Seq2SeqImpl& model, const std::string& path) {
   } catch (const c10::Error& e) {
     throw Error(path + ": cannot read weights (damaged file?): " + e.what_without_backtrace());
   }
+  // A training checkpoint holds the model's own weights (never the average) under "model".
+  torch::serialize::InputArchive checkpoint_model;
+  if (archive.try_read("model", checkpoint_model)) return load_matching(model, checkpoint_model, path);
   load_matching(model, archive, path);
 }
 

@@ -20,6 +20,9 @@ struct ModelDir {
   std::string checkpoint() const { return path + "/checkpoint.pt"; }
   std::string metrics() const { return path + "/metrics.jsonl"; }
   std::string log() const { return path + "/train.log"; }
+  // training.keep_last_weights: weights/step-000001234.pt, one per validation.
+  std::string kept_weights(int64_t step) const;
+  std::vector<std::string> kept_weights() const;  // those on disk, oldest step first
   // spm.model when joint, else spm.src.model and spm.tgt.model.
   std::vector<std::string> tokenizer_models(bool joint) const;
 };
@@ -42,6 +45,8 @@ models::Seq2Seq build_model_for(const Config& config, const data::Tokenizers& to
 
 // Model weights only, written atomically.
 void save_weights(models::Seq2SeqImpl& model, const std::string& path);
+// Reads a weights file (best.pt, weights/step-*.pt) or a training
+// checkpoint's model weights (checkpoint.pt: the trained ones, not the average).
 void load_weights(models::Seq2SeqImpl& model, const std::string& path);
 
 // Loads `model`'s parameters and buffers from `archive` (read from `path`),

@@ -57,8 +57,8 @@ struct Reader {
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
-                     torch::optim::Optimizer& optimizer, const TrainerState& s) {
+void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
+                     const TrainerState& s, const ExponentialAverage* average) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
   model.save(model_archive);
   optimizer.save(optimizer_archive);
@@ -69,6 +69,7 @@ void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
   Writer{archive}(kTrainPairs, s.train_pairs);
   archive.write(kDataChecksum, torch::tensor(static_cast<int64_t>(s.data_checksum), torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  if (average) average->write(archive);
   std::ostringstream bytes;
   archive.save_to(bytes);
   data::write_checked_file(path, bytes.str());
@@ -79,8 +80,8 @@ std::string read_checkpoint(const std::string& path) {
   return data::read_checked_file(path, "checkpoint");
 }
 
-void restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
-                        torch::optim::Optimizer& optimizer, TrainerState& s) {
+bool restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
+                        torch::optim::Optimizer& optimizer, TrainerState& s, ExponentialAverage* average) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
     archive.load_from(bytes.data(), bytes.size());
@@ -99,14 +100,15 @@ void restore_checkpoint(const std::string& bytes, const std::string& name, model
     archive.read("rng", rng);
     auto generator = at::detail::getDefaultCPUGenerator();
     generator.set_state(rng);
+    return average == nullptr || average->read(archive, name);
   } catch (const c10::Error& e) {
     throw Error(name + ": cannot load checkpoint (does the config match?): " + e.what_without_backtrace());
   }
 }
 
-void load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
-                     TrainerState& state) {
-  restore_checkpoint(read_checkpoint(path), path, model, optimizer, state);
+bool load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
+                     TrainerState& state, ExponentialAverage* average) {
+  return restore_checkpoint(read_checkpoint(path), path, model, optimizer, state, average);
 }
 
 }  // namespace nmt

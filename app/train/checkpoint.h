@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "app/train/exponential_average.h"
 #include "app/train/lr_schedule.h"
 #include "models/seq2seq.h"
 
@@ -32,17 +33,21 @@ struct TrainerState {
   int64_t train_pairs = -1;
 };
 
-// Model, optimizer, trainer state and the RNG, written atomically.
-void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
-                     torch::optim::Optimizer& optimizer, const TrainerState& state);
-void load_checkpoint(const std::string& path, models::Seq2SeqImpl& model,
-                     torch::optim::Optimizer& optimizer, TrainerState& state);
+// Model, optimizer, trainer state, the RNG and the parameter average (when
+// the run keeps one), written atomically.
+void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
+                     const TrainerState& state, const ExponentialAverage* average = nullptr);
+// Returns false when `average` was given but the checkpoint has none (it
+// keeps the model's weights then).
+bool load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
+                     TrainerState& state, ExponentialAverage* average = nullptr);
 
 // The same in two halves, so one rank can read the file and send its bytes
 // to the others: the file's bytes, and the state restored from bytes (`name`
 // is the file, for errors).
 std::string read_checkpoint(const std::string& path);
-void restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
-                        torch::optim::Optimizer& optimizer, TrainerState& state);
+bool restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
+                        torch::optim::Optimizer& optimizer, TrainerState& state,
+                        ExponentialAverage* average = nullptr);
 
 }  // namespace nmt

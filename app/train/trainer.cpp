@@ -19,10 +19,13 @@
 #include "app/runtime/runtime.h"
 #include "app/train/checkpoint.h"
 #include "app/train/distributed.h"
+#include "app/train/exponential_average.h"
 #include "app/train/gradient_sync.h"
+#include "app/train/init_from.h"
 #include "app/train/lr_schedule.h"
 #include "app/train/optimizer.h"
 #include "app/train/prepare.h"
+#include "app/train/subword_sampling.h"
 #include "app/train/train_step.h"
 #include "app/train/validation.h"
 #include "common/error.h"
@@ -132,6 +135,7 @@ class Trainer {
     int64_t steps = 0;
     double sync_seconds = 0;
     int64_t sync_bytes = 0;
+    double sampling_seconds = 0;  // subword sampling
     Clock::time_point since = Clock::now();
   };
 
@@ -140,6 +144,10 @@ class Trainer {
   void set_up() {
     const auto& t = config_.training;
     if (t.model_dir.empty()) throw Error("config: training.model_dir (or --model-dir) must be set");
+    const bool fine_tune = !options_.init_from.empty();
+    if (fine_tune && options_.resume)
+      throw Error("--init-from starts a new run and --resume continues one: give one of them (a fine-tuning run "
+                  "that stopped continues with --resume alone)");
     if (leader()) {
       std::filesystem::create_directories(dir_.path);
       if (!options_.resume && data::file_exists(dir_.checkpoint()))
@@ -155,7 +163,9 @@ class Trainer {
     set_up_processes();
     torch::manual_seed(t.seed);
 
-    // Rank 0 generates the corpus and trains the tokenizer; the others reuse them.
+    // Rank 0 generates the corpus and trains (or, fine-tuning, adopts) the
+    // tokenizer; the others reuse them.
+    if (leader() && fine_tune) adopt_model_dir(config_, options_.init_from);
     if (leader()) prepared_ = prepare_data(config_);
     if (group_) group_->barrier();
     if (!leader()) prepared_ = prepare_data(config_);
@@ -166,17 +176,25 @@ class Trainer {
       data::write_file_atomically(dir_.config(), to_yaml(config_));
     }
 
+    if (config_.tokenizer.sampling_nbest > 0)
+      sampler_ = std::make_unique<SubwordSampler>(prepared_.tokenizers, config_.tokenizer, config_.data.max_length);
     model_ = build_model_for(config_, prepared_.tokenizers);
     model_->to(torch::Device(device_));
-    spdlog::info("model {} with {:.2f} M parameters on {} ({} threads)", config_.model.type,
-                 models::parameter_count(*model_) / 1e6,
-                 device_, torch::get_num_threads());
+    spdlog::info("model {} with {:.2f} M parameters on {} ({} threads; OpenMP waits: {})", config_.model.type,
+                 models::parameter_count(*model_) / 1e6, device_, torch::get_num_threads(), openmp_wait_policy());
+    if (leader() && fine_tune) load_initial_weights(*model_, options_.init_from);  // sent to the others below
     optimizer_ = make_optimizer(t, *model_);
+    // Rank 0 alone validates and saves: it alone keeps the parameter average.
+    if (leader() && t.ema_decay > 0) average_ = std::make_unique<ExponentialAverage>(*model_, t.ema_decay);
     if (options_.resume) {
       // Rank 0 reads the checkpoint and sends it: the others need no access to its file.
       auto bytes = leader() ? read_checkpoint(dir_.checkpoint()) : std::string();
       if (group_) bytes = broadcast_bytes(*group_, bytes);
-      restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_);
+      if (!restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_, average_.get())) {
+        spdlog::warn("{} has no parameter average (training.ema_decay was 0): it starts at the checkpoint's weights",
+                     dir_.checkpoint());
+        average_ = std::make_unique<ExponentialAverage>(*model_, t.ema_decay);
+      }
       check_same_data();
       spdlog::info("resumed from {}: step {}, epoch {}, batch {}", dir_.checkpoint(), state_.step, state_.epoch,
                    state_.batch_in_epoch);
@@ -241,11 +259,23 @@ class Trainer {
     return code;
   }
 
+  // The batch of `members`; with subword sampling, segmented anew from a
+  // seed of the run, the update and the batch's place in it.
+  data::Batch make_batch(const std::vector<int64_t>& members, int k) {
+    if (!sampler_) return data::make_batch(*prepared_.train, members);
+    const auto start = Clock::now();
+    const auto seed = (static_cast<uint64_t>(config_.training.seed) * 0x9E3779B97F4A7C15ULL) ^
+                      (static_cast<uint64_t>(state_.step) * 4096 + static_cast<uint64_t>(env_.rank) * 64 + k);
+    auto batch = sampler_->batch(*prepared_.train, members, seed);
+    window_.sampling_seconds += seconds_since(start);
+    return batch;
+  }
+
   void run_update(const std::vector<const std::vector<int64_t>*>& members) {
     const auto& t = config_.training;
     StepResult totals;
-    for (const auto* m : members)
-      totals += accumulate_gradients(*model_, data::make_batch(*prepared_.train, *m).to(torch::Device(device_)),
+    for (std::size_t k = 0; k < members.size(); ++k)
+      totals += accumulate_gradients(*model_, make_batch(*members[k], static_cast<int>(k)).to(torch::Device(device_)),
                                      t.label_smoothing, models::parse_precision(t.precision));
     if (group_) {
       const auto start = Clock::now();
@@ -259,6 +289,7 @@ class Trainer {
       throw Error("training diverged: non-finite loss at step " + std::to_string(state_.step) +
                   " (learning rate " + std::to_string(lr) + "); " + dir_.best() + " and " +
                   dir_.checkpoint() + " are untouched. Lower training.learning_rate or add warm-up.");
+    if (average_) average_->update(state_.step);
     window_.totals += totals;
     window_.steps += 1;
   }
@@ -279,6 +310,7 @@ class Trainer {
     std::string sync;
     if (group_)
       sync = fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps, 1000 * w.sync_seconds / w.steps);
+    if (sampler_) sync += fmt::format(" | sampling {:.0f} ms", 1000 * w.sampling_seconds / w.steps);
     spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | {:.0f} MiB anon | "
                  "elapsed {} | eta {}",
                  state_.epoch, state_.step, w.totals.loss / w.totals.tokens, std::exp(w.totals.nll / w.totals.tokens),
@@ -306,7 +338,7 @@ class Trainer {
     state_.train_pairs = static_cast<int64_t>(prepared_.train->size());
     state_.data_checksum = prepared_.train->info().source_checksum;
     state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
-    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_);
+    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_, average_.get());
   }
 
   // Rank 0 only: the others carry on to the next update and wait for it there.
@@ -315,21 +347,28 @@ class Trainer {
   void validate_and_save(bool scheduled) {
     last_validated_step_ = state_.step;
     if (!leader()) return;
-    // Decoding repeats its few shapes at every step: cache them while it runs.
-    set_onednn_cache_capacity(kDecodingPrimitives);
-    const auto v = validate(*model_, *translator_, prepared_, config_.training.batch_tokens, device_);
-    set_onednn_cache_capacity(kTrainingPrimitives);  // and free them
-    last_validation_seconds_ = v.seconds;
     const bool by_bleu = config_.training.best_metric == "bleu";
-    const double score = by_bleu ? v.bleu : v.ppl;
+    Validation v;
+    bool improved = false;
+    double score = 0;
     auto better = [&](double best) { return std::isnan(best) || (by_bleu ? score > best : score < best); };
-    const bool improved = better(state_.has_best ? state_.best_score : std::nan(""));
-    if (improved) {
-      state_.has_best = true;
-      state_.best_score = score;
-      state_.best_step = state_.step;
-      save_weights(*model_, dir_.best());
+    {  // validated, kept and saved as best: the averaged weights, when there are any
+      const ExponentialAverage::Applied averaged(average_.get());
+      // Decoding repeats its few shapes at every step: cache them while it runs.
+      set_onednn_cache_capacity(kDecodingPrimitives);
+      v = validate(*model_, *translator_, prepared_, config_.training.batch_tokens, device_);
+      set_onednn_cache_capacity(kTrainingPrimitives);  // and free them
+      score = by_bleu ? v.bleu : v.ppl;
+      improved = better(state_.has_best ? state_.best_score : std::nan(""));
+      if (improved) {
+        state_.has_best = true;
+        state_.best_score = score;
+        state_.best_step = state_.step;
+        save_weights(*model_, dir_.best());
+      }
+      keep_weights();
     }
+    last_validation_seconds_ = v.seconds;
     if (scheduled) {
       const bool schedule_improved = better(state_.schedule_best_score);
       if (schedule_improved) {
@@ -356,6 +395,16 @@ class Trainer {
     std::ofstream(dir_.metrics(), std::ios::app) << line.dump() << "\n";
   }
 
+  // training.keep_last_weights: this validation's weights join the kept
+  // ones, and the oldest beyond the last N go.
+  void keep_weights() {
+    const int keep = config_.training.keep_last_weights;
+    if (keep <= 0) return;
+    save_weights(*model_, dir_.kept_weights(state_.step));
+    const auto kept = dir_.kept_weights();
+    for (std::size_t i = 0; i + keep < kept.size(); ++i) std::filesystem::remove(kept[i]);
+  }
+
   Config config_;
   TrainOptions options_;
   ModelDir dir_;
@@ -367,6 +416,8 @@ class Trainer {
   std::string device_;
   models::Seq2Seq model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<ExponentialAverage> average_;  // rank 0, with training.ema_decay
+  std::unique_ptr<SubwordSampler> sampler_;      // with tokenizer.sampling_nbest
   std::unique_ptr<Translator> translator_;  // rank 0: validation BLEU
   int64_t batches_per_epoch_ = 0;
   Window window_;

@@ -1,10 +1,13 @@
 #pragma once
+#include <string>
+
 #include "app/config/config.h"
 
 namespace nmt {
 
 struct TrainOptions {
   bool resume = false;  // continue from the model directory's checkpoint
+  std::string init_from;  // fine-tuning: start from this model directory's weights (app/train/init_from.h)
 };
 
 // Trains the config's model: validation (perplexity, greedy BLEU), best model,

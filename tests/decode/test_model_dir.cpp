@@ -9,17 +9,7 @@
 
 using Catch::Matchers::Contains;
 
-namespace {
-
-nmt::ModelDir write_model_dir(const nmt::test::TinyModel& t, const std::string& name) {
-  nmt::ModelDir dir{nmt::test::scratch_dir(name).string()};
-  nmt::store_tokenizers(dir, t.data.tokenizers);
-  nmt::data::write_file_atomically(dir.config(), nmt::to_yaml(t.config));
-  nmt::save_weights(*t.model, dir.best());
-  return dir;
-}
-
-}  // namespace
+using nmt::test::write_model_dir;
 
 TEST_CASE("a model directory loads the same weights, tokenizer and config", "[model_dir]") {
   const auto t = nmt::test::tiny_model("model-dir-load", "transformer");

@@ -21,8 +21,9 @@ namespace {
 constexpr int kSteps = 30;
 
 // A tiny model whose run crosses an epoch boundary, uses dropout, and has a
-// plateau schedule that validation moves.
-nmt::Config resume_config(const std::string& dir, const std::string& type) {
+// plateau schedule that validation moves; `averaged`: validated on a
+// parameter average (training.ema_decay), keeping the last two validations' weights.
+nmt::Config resume_config(const std::string& dir, const std::string& type, bool averaged) {
   auto c = nmt::test::tiny_config(dir, type);
   c.training.threads = 1;
   c.training.batch_tokens = 800;
@@ -33,6 +34,10 @@ nmt::Config resume_config(const std::string& dir, const std::string& type) {
   c.training.validate_every = 10;
   c.training.max_steps = kSteps;
   c.decoding.max_length_b = 4;
+  if (averaged) {
+    c.training.ema_decay = 0.9;
+    c.training.keep_last_weights = 2;
+  }
   return c;
 }
 
@@ -71,16 +76,38 @@ void check_same_checkpoint(const nmt::Config& c, const std::string& a, const std
   int differing = 0;
   for (const auto& p : la.model->named_parameters()) differing += !torch::equal(p.value(), pb[p.key()]);
   CHECK(differing == 0);
+  REQUIRE((la.average == nullptr) == (lb.average == nullptr));
+  if (la.average) {
+    int averages_differing = 0;
+    for (std::size_t i = 0; i < la.average->values().size(); ++i)
+      averages_differing += !torch::equal(la.average->values()[i], lb.average->values()[i]);
+    CHECK(averages_differing == 0);
+  }
 }
 
-void check_exact_resume(const std::string& type) {
+void check_exact_resume(const std::string& type, bool averaged) {
   const auto dir = nmt::test::scratch_dir("exact-resume-" + type).string();
-  const auto c = resume_config(dir, type);
+  const auto c = resume_config(dir, type, averaged);
   const auto whole = dir + "/whole", stopped = dir + "/stopped", killed = dir + "/killed";
 
   train(c, whole, "", "resume-whole");
   REQUIRE(losses(whole).size() == kSteps);
   CHECK(losses(whole).at(1) != losses(whole).at(kSteps));  // it learns
+  if (averaged) {  // the last two validations' weights (of steps 10, 20 and 30), averaged ones
+    const nmt::ModelDir whole_dir{whole};
+    CHECK(whole_dir.kept_weights() == std::vector<std::string>{whole_dir.kept_weights(20), whole_dir.kept_weights(30)});
+    const auto last = nmt::test::load_checkpoint_for(c, whole + "/checkpoint.pt");
+    auto kept = nmt::build_model_for(c, nmt::prepare_data(c).tokenizers);
+    nmt::load_weights(*kept, whole_dir.kept_weights(30));
+    const auto kept_params = kept->parameters();
+    int equal_to_average = 0, equal_to_raw = 0;
+    for (std::size_t i = 0; i < kept_params.size(); ++i) {
+      equal_to_average += torch::equal(kept_params[i], last.average->values()[i]);
+      equal_to_raw += torch::equal(kept_params[i], last.model->parameters()[i]);
+    }
+    CHECK(equal_to_average == static_cast<int>(kept_params.size()));
+    CHECK(equal_to_raw < static_cast<int>(kept_params.size()));
+  }
 
   {  // stopped at max_steps 13 (between validations, so the stop validates once more), then resumed
     train(c, stopped, "--set training.max_steps=13", "resume-stopped-1");
@@ -122,6 +149,10 @@ void check_exact_resume(const std::string& type) {
 
 }  // namespace
 
-TEST_CASE("an interrupted GRU run resumes exactly", "[resume]") { check_exact_resume("gru"); }
+TEST_CASE("an interrupted GRU run with a parameter average resumes exactly", "[resume]") {
+  check_exact_resume("gru", /*averaged=*/true);
+}
 
-TEST_CASE("an interrupted Transformer run resumes exactly", "[resume]") { check_exact_resume("transformer"); }
+TEST_CASE("an interrupted Transformer run resumes exactly", "[resume]") {
+  check_exact_resume("transformer", /*averaged=*/false);
+}
