@@ -36,8 +36,11 @@ inline std::string shared_data(const std::string& name) {
 
 }  // namespace nmt::test
 
-#include <cstdlib>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 
 namespace nmt::test {
 
@@ -47,16 +50,22 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-// Runs a shell command with stdout and stderr captured separately.
+// Runs a shell command with stdout and stderr captured separately. Each call
+// has its own files (CTest runs tests in parallel processes, and `name` may
+// repeat); they are removed once read.
 inline CommandResult run(const std::string& command, const std::string& name = "cmd") {
+  static std::atomic<int> calls{0};
   const auto dir = std::filesystem::path(NMT_BINARY_DIR) / "test-scratch" / "commands";
   std::filesystem::create_directories(dir);
-  const auto out = dir / (name + ".out"), err = dir / (name + ".err");
+  const auto stem = name + "-" + std::to_string(::getpid()) + "-" + std::to_string(calls++);
+  const auto out = dir / (stem + ".out"), err = dir / (stem + ".err");
   const int raw = std::system((command + " >" + out.string() + " 2>" + err.string()).c_str());
   CommandResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.out = read_file(out);
   r.err = read_file(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
   return r;
 }
 

@@ -82,7 +82,7 @@ TEST_CASE("filtering drops empty, over-long and unbalanced pairs and counts why"
 }
 
 TEST_CASE("atomic writes leave no temporary file behind", "[data]") {
-  const auto dir = scratch_dir("atomic");
+  const auto dir = scratch_dir("text-file-atomic");
   const auto path = (dir / "sub" / "out.txt").string();
   nmt::data::write_lines_atomically(path, {"x", "y"});
   CHECK(nmt::test::read_file(path) == "x\ny\n");

@@ -85,7 +85,8 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
                        "e2e-nbest");
     INFO(r.err);
     REQUIRE(r.status == 0);
-    const auto lines = nmt::data::read_lines(dir + "/../commands/e2e-nbest.out");
+    nmt::test::write_file(dir + "/nbest.out", r.out);
+    const auto lines = nmt::data::read_lines(dir + "/nbest.out");
     REQUIRE(lines.size() == 6);
     const std::regex entry(R"((\d+) \|\|\| (.*) \|\|\| (-?[0-9.e+-]+) \|\|\| (-?[0-9.e+-]+))");
     double previous = 0;
@@ -110,7 +111,8 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
     const auto r = run(tool("nmt-translate") + " --model " + model + " < " + dir + "/in.de", "e2e-stdin");
     INFO(r.err);
     REQUIRE(r.status == 0);
-    const auto lines = nmt::data::read_lines(dir + "/../commands/e2e-stdin.out");
+    nmt::test::write_file(dir + "/stdin.out", r.out);
+    const auto lines = nmt::data::read_lines(dir + "/stdin.out");
     REQUIRE(lines.size() == 3);
     CHECK_THAT(lines[0], Contains("The children") && Contains("apples"));
     CHECK(lines[1].empty());
