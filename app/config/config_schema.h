@@ -1,6 +1,6 @@
 #pragma once
-// The one description of every config field: its dotted key, what values it
-// accepts, how to parse one into the struct and how to print it back.
+// The one description of every config field: its dotted key, what it means,
+// what values it accepts, how to parse one into the struct and how to print it back.
 #include <functional>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@ namespace nmt {
 
 struct ConfigField {
   std::string key;       // "training.learning_rate"
+  std::string doc;       // what it means, for docs/configuration.md
   std::string expected;  // "a number in [0, 1]"
   std::function<bool(const std::string&)> assign;  // false when the text is not acceptable
   std::function<std::string()> show;
