@@ -59,7 +59,7 @@ TEST_CASE("a model directory with a missing or foreign file is an error naming i
   CHECK_THROWS_WITH(nmt::load_model_dir(bad_tokenizer.path), Contains("spm"));
 }
 
-TEST_CASE("truncated or damaged weights are named; weights from before checksums load", "[model_dir]") {
+TEST_CASE("truncated or damaged weights are named, and weights from before checksums load", "[model_dir]") {
   const auto t = nmt::test::tiny_model("model-dir-damaged");
   const auto dir = write_model_dir(t, "model-dir-damaged-weights");
   const auto good = nmt::test::read_file(dir.best());

@@ -62,7 +62,7 @@ TEST_CASE("the averaged weights are in the model for the scope only", "[ema]") {
   for (const auto& p : t.model->parameters()) CHECK(torch::equal(p, torch::full_like(p, 2.0)));
 }
 
-TEST_CASE("the average is written and read back; another model's is refused", "[ema]") {
+TEST_CASE("the average is written and read back, and another model's is refused", "[ema]") {
   auto t = nmt::test::tiny_model("ema-archive");
   nmt::ExponentialAverage average(*t.model, 0.9);
   fill_parameters(*t.model, 5.0);

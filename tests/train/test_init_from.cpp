@@ -41,7 +41,7 @@ double loss_at(const std::string& log, int step) {
 
 }  // namespace
 
-TEST_CASE("--init-from starts from the model's weights with everything else fresh", "[init_from]") {
+TEST_CASE("fine-tuning with --init-from starts from the model's weights with everything else fresh", "[init_from]") {
   const auto dir = nmt::test::scratch_dir("init-from").string();
   const auto base = init_config(dir, dir + "/base");
   auto c = base;
@@ -68,7 +68,7 @@ TEST_CASE("--init-from starts from the model's weights with everything else fres
   CHECK(state.best_step == 5);
 }
 
-TEST_CASE("--init-from refuses another network, another vocabulary and --resume", "[init_from]") {
+TEST_CASE("fine-tuning with --init-from refuses another network, another vocabulary and --resume", "[init_from]") {
   const auto dir = nmt::test::scratch_dir("init-from-refused").string();
   auto c = init_config(dir, dir + "/base");
   c.training.max_steps = 2;

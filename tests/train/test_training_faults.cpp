@@ -53,7 +53,7 @@ TEST_CASE("a non-finite loss stops the run and leaves the saved files as they we
   CHECK(read_file(dir + "/checkpoint.pt") == checkpoint);
 }
 
-TEST_CASE("a full disk while saving is an error naming the file; the saved files stay intact", "[faults]") {
+TEST_CASE("a full disk while saving is an error naming the file, and the saved files stay intact", "[faults]") {
   const auto config = trained_for_6_steps("fault-disk-full");
   const auto dir = model_dir_of(config);
   const auto best = read_file(dir + "/best.pt"), checkpoint = read_file(dir + "/checkpoint.pt");
