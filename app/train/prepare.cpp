@@ -144,9 +144,24 @@ std::string dataset_path(const Config& c) {
          c.data.src_lang + "-" + c.data.tgt_lang + ".bin";
 }
 
+// A missing corpus file is named with the rule that names it, before any
+// work: users put `train.fr` where the config says `train`.
+void require_corpus_files(const Config& c) {
+  const auto& d = c.data;
+  const std::pair<const char*, const std::string*> corpora[] = {{"data.train", &d.train}, {"data.valid", &d.valid}};
+  for (const auto& [key, prefix] : corpora)
+    for (const auto* lang : {&d.src_lang, &d.tgt_lang})
+      if (!data::file_exists(side(*prefix, *lang)))
+        throw Error(side(*prefix, *lang) + ": no such file. " + key + " is a prefix: nmt reads " +
+                    side(*prefix, d.src_lang) + " and " + side(*prefix, d.tgt_lang) +
+                    " (PREFIX.LANG with data.src_lang '" + d.src_lang + "' and data.tgt_lang '" + d.tgt_lang +
+                    "'), one sentence per line, line i of one translating line i of the other");
+}
+
 PreparedData prepare_data(const Config& c) {
   validate_for_training(c);
   ensure_generated_corpus(c);
+  require_corpus_files(c);
   const auto& d = c.data;
   PreparedData out;
   out.tokenizer_trained = train_missing_tokenizers(c);

@@ -109,7 +109,7 @@ TEST_CASE("a config without training files is a clear error", "[prepare]") {
   c.data.train = "/nonexistent/train";
   c.data.valid = "/nonexistent/valid";
   c.tokenizer.prefix = "/nonexistent/spm";
-  REQUIRE_THROWS_WITH(nmt::prepare_data(c), Contains("/nonexistent/train.de") && Contains("cannot open"));
+  REQUIRE_THROWS_WITH(nmt::prepare_data(c), Contains("/nonexistent/train.de") && Contains("no such file"));
 }
 
 TEST_CASE("Multi30k prepares with a real 8k tokenizer", "[prepare][multi30k]") {
@@ -130,4 +130,18 @@ TEST_CASE("Multi30k prepares with a real 8k tokenizer", "[prepare][multi30k]") {
   CHECK(prepared.valid.size() == 1014);
   CHECK(prepared.tokenizers.src->vocab_size() == 8000);
   CHECK(static_cast<double>(s.src_unknown) / s.src_tokens < 0.001);
+}
+
+TEST_CASE("a missing corpus file is named with the rule that names corpus files", "[prepare]") {
+  const auto dir = nmt::test::scratch_dir("prepare-missing").string();
+  auto config = generated_config(dir);
+  config.data.generate = false;
+  config.data.src_lang = "fr";
+  nmt::test::write_file(dir + "/train.fr", "Bonjour .\n");
+  // train.en is missing.
+  CHECK_THROWS_WITH(nmt::prepare_data(config), Contains(dir + "/train.en: no such file") &&
+                                                   Contains("data.train is a prefix") &&
+                                                   Contains(dir + "/train.fr and " + dir + "/train.en"));
+  nmt::test::write_file(dir + "/train.en", "Hello .\n");
+  CHECK_THROWS_WITH(nmt::prepare_data(config), Contains(dir + "/valid.fr: no such file") && Contains("data.valid"));
 }
