@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what nmt needs from Debian 12 and builds it into build/ (Release).
+# Installs what nmt needs from Debian 12 and builds its tools into build/
+# (Release); scripts/test.sh builds the tests too.
 # Idempotent: run it again after a pull. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +26,4 @@ if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | gre
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" --target nmt-tools

@@ -14,5 +14,6 @@ for need in torchrun:python3-torch chromium:chromium; do
       echo "test: ${need#*:} not installed; its test will be skipped" >&2
   fi
 done
+cmake --build build -j"$(nproc)"
 cd build
 ctest --output-on-failure -j"$(nproc)" "$@"
