@@ -19,6 +19,7 @@ struct ModelDir {
   std::string best() const { return path + "/best.pt"; }
   std::string checkpoint() const { return path + "/checkpoint.pt"; }
   std::string metrics() const { return path + "/metrics.jsonl"; }
+  std::string curves() const { return path + "/curves.svg"; }
   std::string log() const { return path + "/train.log"; }
   // training.keep_last_weights: weights/step-000001234.pt, one per validation.
   std::string kept_weights(int64_t step) const;

@@ -18,6 +18,7 @@
 #include "app/decode/translator.h"
 #include "app/runtime/runtime.h"
 #include "app/train/checkpoint.h"
+#include "app/train/curves.h"
 #include "app/train/distributed.h"
 #include "app/train/exponential_average.h"
 #include "app/train/gradient_sync.h"
@@ -292,6 +293,7 @@ class Trainer {
     if (average_) average_->update(state_.step);
     window_.totals += totals;
     window_.steps += 1;
+    since_validation_ += totals;
   }
 
   void log_progress() {
@@ -384,15 +386,22 @@ class Trainer {
     spdlog::info("validation step {} | ppl {:.2f} | BLEU {:.2f} | best {} {:.2f} at step {}{} | {:.1f} s",
                  state_.step, v.ppl, v.bleu, config_.training.best_metric, state_.best_score, state_.best_step,
                  improved ? " (new best)" : "", v.seconds);
-    const nlohmann::ordered_json line = {{"step", state_.step},
-                                         {"epoch", state_.epoch},
-                                         {"valid_ppl", v.ppl},
-                                         {"valid_bleu", v.bleu},
-                                         {"lr", schedule_.at_step(state_.step, state_.plateau)},
-                                         {"train_seconds", state_.train_seconds},
-                                         {"validation_seconds", v.seconds},
-                                         {"best", improved}};
+    nlohmann::ordered_json line = {{"step", state_.step},
+                                   {"epoch", state_.epoch},
+                                   {"valid_ppl", v.ppl},
+                                   {"valid_bleu", v.bleu},
+                                   {"lr", schedule_.at_step(state_.step, state_.plateau)},
+                                   {"train_seconds", state_.train_seconds},
+                                   {"validation_seconds", v.seconds},
+                                   {"best", improved}};
+    if (since_validation_.tokens > 0) {
+      line["train_loss"] = since_validation_.loss / since_validation_.tokens;
+      line["train_ppl"] = std::exp(since_validation_.nll / since_validation_.tokens);
+    }
+    since_validation_ = StepResult{};
     std::ofstream(dir_.metrics(), std::ios::app) << line.dump() << "\n";
+    write_curves(dir_.metrics(), dir_.curves(),
+                 config_.model.type + ", " + config_.data.src_lang + "→" + config_.data.tgt_lang + ": " + dir_.path);
   }
 
   // training.keep_last_weights: this validation's weights join the kept
@@ -421,6 +430,7 @@ class Trainer {
   std::unique_ptr<Translator> translator_;  // rank 0: validation BLEU
   int64_t batches_per_epoch_ = 0;
   Window window_;
+  StepResult since_validation_;  // training loss between validations, for metrics.jsonl
   Clock::time_point run_start_;
   double base_train_seconds_ = 0;
   double last_validation_seconds_ = 0;

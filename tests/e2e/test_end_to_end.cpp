@@ -52,7 +52,7 @@ TEST_CASE("train, translate, score, draw attention and resume on the generated c
   INFO(trained.err);
   REQUIRE(trained.status == 0);
   CHECK_THAT(trained.err, Contains("validation step 175") && Contains("tok/s") && Contains("eta"));
-  for (const char* f : {"config.yaml", "spm.model", "best.pt", "checkpoint.pt", "metrics.jsonl", "train.log"})
+  for (const char* f : {"config.yaml", "spm.model", "best.pt", "checkpoint.pt", "metrics.jsonl", "train.log", "curves.svg"})
     CHECK(nmt::data::file_exists(model + "/" + f));
 
   {  // the trained model translates the held-out test set well
