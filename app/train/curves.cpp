@@ -19,13 +19,13 @@ struct Range {
   double at(double v, double from, double to) const { return from + (v - lo) / (hi - lo) * (to - from); }
 };
 
-// Up to `n` round tick values covering [lo, hi].
+// About `n` round tick values within [lo, hi].
 std::vector<double> ticks(Range r, int n) {
   const double raw = (r.hi - r.lo) / n;
   const double magnitude = std::pow(10, std::floor(std::log10(raw)));
-  double step = magnitude;
+  double step = magnitude;  // the round spacing (1, 2, 5 times a power of ten) nearest to `raw`
   for (double m : {2.0, 5.0, 10.0})
-    if (step < raw) step = magnitude * m;
+    if (std::fabs(std::log(magnitude * m / raw)) < std::fabs(std::log(step / raw))) step = magnitude * m;
   std::vector<double> out;
   for (double v = std::ceil(r.lo / step) * step; v <= r.hi + 1e-9; v += step) out.push_back(v);
   return out;
