@@ -12,6 +12,7 @@
 
 #include "app/cli/run_main.h"
 #include "app/config/config.h"
+#include "app/decode/model_dir.h"
 #include "app/decode/translator.h"
 #include "app/serve/server.h"
 #include "common/error.h"
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
       path_name += (path_name.empty() ? "" : "+") + std::filesystem::canonical(dir).filename().string();
     nmt::serve::Server server(
         translator, limits,
-        {path_name, nmt::serve::describe_model(config, translator.parameter_count(), path_name, limits)});
+        {path_name, nmt::serve::describe_model(config, translator.parameter_count(), path_name, limits),
+         nmt::ModelDir{model_dirs.front()}.curves()});
     translator.translate({"warm up"});  // the first search allocates; no client should wait for that
 
     const int bound = server.bind(host, port);

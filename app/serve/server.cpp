@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -109,6 +111,12 @@ void Server::Impl::routes() {
   });
   http.Get("/model", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(model.description, kJson);
+  });
+  http.Get("/curves.svg", [this](const httplib::Request&, httplib::Response& res) {
+    // Read at every request: a model still training redraws it.
+    std::ifstream in(model.curves, std::ios::binary);
+    if (model.curves.empty() || !in) return send_error(res, 404, "this model has no training curves");
+    res.set_content(std::string(std::istreambuf_iterator<char>(in), {}), "image/svg+xml");
   });
   http.Post("/translate", [this](const httplib::Request& req, httplib::Response& res) { translate(req, res); });
   http.Get("/translate", [](const httplib::Request&, httplib::Response& res) {

@@ -3,6 +3,7 @@
 //   GET  /           the web page
 //   GET  /health     {"status": "ready"} (503 "stopping" during shutdown)
 //   GET  /model      the model's type, languages, size, decoding defaults, limits
+//   GET  /curves.svg the (first) model's training curves, 404 when it has none
 //   POST /translate  see translate_request.h and translate_response.h
 // Concurrent requests are batched by a BatchQueue. Errors are JSON
 // ({"error": ..., "field": ...}): 400 bad request, 404 unknown path, 405
@@ -19,6 +20,7 @@ namespace nmt::serve {
 struct ModelInfo {
   std::string name;         // shown to clients; the model directory's name
   std::string description;  // GET /model's JSON
+  std::string curves;       // the model directory's curves.svg ("" or missing: none)
 };
 
 class Server {

@@ -9,6 +9,7 @@
 
 #include "app/decode/translator.h"
 #include "app/serve/server.h"
+#include "app/train/curves.h"
 #include "data/text_file.h"
 #include "served_model.h"
 
@@ -28,9 +29,9 @@ nmt::TranslateOptions cpu() {
 
 // A server running on its own thread for the lifetime of the object.
 struct RunningServer {
-  explicit RunningServer(const nmt::serve::ServeLimits& limits)
+  explicit RunningServer(const nmt::serve::ServeLimits& limits, const std::string& curves = "")
       : translator(nmt::open_translator(nmt::test::served_model_dir(), cpu())),
-        server(translator, limits, {"served-model", R"({"name": "served-model"})"}),
+        server(translator, limits, {"served-model", R"({"name": "served-model"})", curves}),
         port(server.bind("127.0.0.1", 0)),
         thread([this] { server.run(); }) {}
   ~RunningServer() {
@@ -236,4 +237,24 @@ TEST_CASE("stopping the server finishes the requests in flight", "[serve]") {
   late.set_connection_timeout(2);
   CHECK_FALSE(late.Get("/health"));
   s->thread = std::thread([] {});  // the destructor joins a thread
+}
+
+TEST_CASE("the model's training curves are served when it has them", "[serve]") {
+  const auto dir = nmt::test::scratch_dir("serve-curves");
+  const auto curves = (dir / "curves.svg").string();
+  nmt::test::write_file(dir / "metrics.jsonl", "{\"step\":100,\"valid_ppl\":9.0,\"valid_bleu\":12.5,\"train_seconds\":60}\n");
+  nmt::write_curves((dir / "metrics.jsonl").string(), curves, "served");
+  {
+    const RunningServer s(nmt::serve::ServeLimits{}, curves);
+    const auto got = s.client().Get("/curves.svg");
+    REQUIRE(got);
+    CHECK(got->status == 200);
+    CHECK(got->get_header_value("Content-Type") == "image/svg+xml");
+    CHECK(got->body == nmt::test::read_file(curves));
+  }
+  const RunningServer without(nmt::serve::ServeLimits{});
+  const auto missing = without.client().Get("/curves.svg");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK_THAT(missing->body, Contains("no training curves"));
 }
