@@ -7,6 +7,7 @@
 
 #include "app/cli/run_main.h"
 #include "app/decode/translator.h"
+#include "app/runtime/terminal_progress.h"
 #include "app/metrics/bleu.h"
 #include "app/metrics/chrf.h"
 #include "common/error.h"
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
       const auto translator = nmt::open_translator(model_dirs, options);
       const auto sources = nmt::data::read_lines(src_path);
       nmt::data::require_same_line_count(src_path, sources.size(), ref_path, refs.size());
-      hyps = translator.translate(sources);
+      nmt::TerminalProgress progress("translated", "sentences", sources.size());
+      hyps = translator.translate(sources, [&](std::size_t done) { progress.update(done); });
       if (!output.empty()) nmt::data::write_lines_atomically(output, hyps);
     } else {
       if (hyp_path.empty()) throw nmt::Error("give --hyp FILE, or --model DIR --src FILE");

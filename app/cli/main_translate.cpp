@@ -9,6 +9,7 @@
 #include "app/cli/run_main.h"
 #include "app/decode/heatmap.h"
 #include "app/decode/translator.h"
+#include "app/runtime/terminal_progress.h"
 #include "common/error.h"
 #include "data/text_file.h"
 
@@ -53,11 +54,11 @@ int main(int argc, char** argv) {
     }
     std::ostream& out = output.empty() ? std::cout : file_out;
     int64_t emitted = 0;  // sentences so far, for n-best indices
-    auto emit = [&](const std::vector<std::string>& lines) {
+    auto emit = [&](const std::vector<std::string>& lines, const nmt::SourcesDone& done = {}) {
       if (n_best == 1) {
-        for (const auto& line : translator.translate(lines)) out << line << '\n';
+        for (const auto& line : translator.translate(lines, done)) out << line << '\n';
       } else {
-        for (const auto& list : translator.translate_n_best(lines, n_best)) {
+        for (const auto& list : translator.translate_n_best(lines, n_best, 0, done)) {
           for (const auto& t : list)
             out << emitted << " ||| " << t.text << " ||| " << t.score << " ||| " << t.log_prob << '\n';
           ++emitted;
@@ -67,8 +68,10 @@ int main(int argc, char** argv) {
     };
     // A file or pipe is translated 1000 lines at a time, so output starts early.
     auto emit_all = [&](const std::vector<std::string>& lines) {
+      nmt::TerminalProgress progress("translated", "sentences", lines.size());
       for (std::size_t first = 0; first < lines.size(); first += 1000)
-        emit({lines.begin() + first, lines.begin() + std::min(lines.size(), first + 1000)});
+        emit({lines.begin() + first, lines.begin() + std::min(lines.size(), first + 1000)},
+             [&](std::size_t done) { progress.update(first + done); });
     };
 
     if (!attention_svg.empty()) {

@@ -97,7 +97,8 @@ std::vector<std::vector<Hypothesis>> Translator::search(const torch::Tensor& src
 }
 
 std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const std::vector<std::string>& sources,
-                                                                         int n, int beam) const {
+                                                                         int n, int beam,
+                                                                         const SourcesDone& done) const {
   std::vector<std::vector<int>> ids(sources.size());
   std::vector<std::size_t> order;  // non-empty sources, shortest first: batches with little padding
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -122,6 +123,8 @@ std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const s
         std::vector<int> tokens(h.tokens.begin(), h.tokens.end());
         out[members[r]].push_back({tokenizers_.tgt->decode(tokens), h.score, h.log_prob});
       }
+    // Empty sources are done from the start.
+    if (done) done(sources.size() - order.size() + first + members.size());
   }
   // An empty source translates to one empty translation.
   for (auto& o : out)
@@ -129,9 +132,9 @@ std::vector<std::vector<ScoredTranslation>> Translator::translate_n_best(const s
   return out;
 }
 
-std::vector<std::string> Translator::translate(const std::vector<std::string>& sources) const {
+std::vector<std::string> Translator::translate(const std::vector<std::string>& sources, const SourcesDone& done) const {
   std::vector<std::string> out;
-  for (auto& best : translate_n_best(sources, 1)) out.push_back(std::move(best.front().text));
+  for (auto& best : translate_n_best(sources, 1, 0, done)) out.push_back(std::move(best.front().text));
   return out;
 }
 

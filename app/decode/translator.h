@@ -4,6 +4,7 @@
 // input lines give empty output lines.
 #include <torch/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,15 +27,18 @@ struct ScoredTranslation {
   double log_prob = 0;  // sum of token log-probabilities, EOS included
 };
 
+// Called after each batch with the number of sources translated so far (progress).
+using SourcesDone = std::function<void(std::size_t)>;
+
 class Translator {
  public:
   Translator(models::Seq2Seq model, data::Tokenizers tokenizers, DecodingConfig decoding, std::string device);
 
   // `beam` > 0 replaces decoding.beam_size for this call (a server's request may ask for its own).
-  std::vector<std::string> translate(const std::vector<std::string>& sources) const;
+  std::vector<std::string> translate(const std::vector<std::string>& sources, const SourcesDone& done = {}) const;
   // The n best translations of each source, best first (n <= beam size).
   std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources, int n,
-                                                               int beam = 0) const;
+                                                               int beam = 0, const SourcesDone& done = {}) const;
   std::string translate_with_attention(const std::string& source, AttentionMap& attention, int beam = 0) const;
 
   const DecodingConfig& decoding() const { return decoding_; }

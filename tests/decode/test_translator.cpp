@@ -74,3 +74,12 @@ TEST_CASE("opening a model for translation accepts only decoding overrides", "[t
   options.overrides = {};
   CHECK_THROWS_WITH(nmt::open_translator("no-such-dir", options), Contains("no-such-dir: model directory not found"));
 }
+
+TEST_CASE("the translator reports progress after each batch, ending at all sources", "[translator]") {
+  const auto t = nmt::test::tiny_model("translator-progress");
+  std::vector<std::size_t> reports;
+  const auto out = translator_for(t, 1, 2).translate(kSources, [&](std::size_t done) { reports.push_back(done); });
+  REQUIRE(out.size() == kSources.size());
+  // Three non-empty sources in batches of two (the empty one counts as done at once): 3 of 4, then 4.
+  CHECK(reports == std::vector<std::size_t>{3, 4});
+}
