@@ -4,11 +4,14 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <memory>
 
 #include "app/decode/model_dir.h"
 #include "app/runtime/runtime.h"
+#include "app/train/exponential_average.h"
 #include "app/train/optimizer.h"
 #include "app/train/prepare.h"
+#include "app/train/subword_sampling.h"
 #include "app/train/train_step.h"
 #include "data/batching.h"
 #include "models/flop_count.h"
@@ -25,17 +28,37 @@ TrainThroughput measure_training(const Config& config, int steps) {
   model->to(device);
   auto optimizer = make_optimizer(t, *model);
   const auto batches = data::plan_batches(prepared.train->lengths(), {t.batch_tokens, t.batch_sentences}, 1, true);
-  auto batch_at = [&](int i) { return data::make_batch(*prepared.train, batches[i % batches.size()]).to(device); };
+  std::unique_ptr<SubwordSampler> sampler;
+  if (config.tokenizer.sampling_nbest > 0)
+    sampler = std::make_unique<SubwordSampler>(prepared.tokenizers, config.tokenizer, config.data.max_length);
+  std::unique_ptr<ExponentialAverage> average;
+  if (t.ema_decay > 0) average = std::make_unique<ExponentialAverage>(*model, t.ema_decay);
+  TrainThroughput out;
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  auto batch_at = [&](int i) {
+    const auto& members = batches[i % batches.size()];
+    if (!sampler) return data::make_batch(*prepared.train, members).to(device);
+    const auto start = Clock::now();
+    auto batch = sampler->batch(*prepared.train, members, static_cast<std::uint64_t>(i));
+    if (i > 0) out.sampling_seconds += since(start);
+    return batch.to(device);
+  };
   const auto precision = models::parse_precision(t.precision);
   set_onednn_cache_capacity(kTrainingPrimitives);
   train_step(*model, *optimizer, batch_at(0), t.label_smoothing, t.clip_norm, precision);  // warm-up
-  TrainThroughput out;
   out.steps = steps;
   const models::FlopCount forward_flops;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 1; i <= steps; ++i)
+  const auto start = Clock::now();
+  for (int i = 1; i <= steps; ++i) {
     out.target_tokens += train_step(*model, *optimizer, batch_at(i), t.label_smoothing, t.clip_norm, precision).tokens;
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (average) {
+      const auto update_start = Clock::now();
+      average->update(i);
+      out.average_seconds += since(update_start);
+    }
+  }
+  out.seconds = since(start);
   out.flops = 3 * forward_flops.flops();
   return out;
 }

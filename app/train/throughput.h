@@ -16,6 +16,10 @@ struct TrainThroughput {
   // multiplies matrices of the same sizes twice (the input's and the weight's
   // gradients).
   double flops = 0;
+  // Included in `seconds`: the parameter average's updates (training.ema_decay)
+  // and the subword sampling of the batches (tokenizer.sampling_nbest).
+  double average_seconds = 0;
+  double sampling_seconds = 0;
   double tokens_per_second() const { return seconds > 0 ? target_tokens / seconds : 0; }
   double gflops_per_second() const { return seconds > 0 ? flops / seconds / 1e9 : 0; }
   double seconds_per_step() const { return steps > 0 ? seconds / steps : 0; }
