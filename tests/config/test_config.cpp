@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "app/config/config.h"
 #include "common/error.h"
 #include "helpers.h"
@@ -17,10 +19,15 @@ std::string write_config(const std::string& name, const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("the shipped configs load and validate", "[config]") {
-  for (const char* name : {"configs/generated_gru.yaml", "configs/multi30k_gru.yaml"}) {
-    const auto config = nmt::load_config(nmt::test::source_path(name));
+  int shipped = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(nmt::test::source_path("configs"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path());
+    const auto config = nmt::load_config(entry.path().string());
     REQUIRE_NOTHROW(nmt::validate_for_training(config));
+    ++shipped;
   }
+  CHECK(shipped >= 7);
 }
 
 TEST_CASE("config values are read into typed fields, defaults kept", "[config]") {
