@@ -41,4 +41,26 @@ std::size_t utf8_length(std::string_view text) {
   return count;
 }
 
+char32_t next_code_point(std::string_view text, std::size_t& at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  const std::size_t len = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
+  if (len == 0 || at + len > text.size()) {
+    ++at;
+    return U'\uFFFD';
+  }
+  char32_t cp = len == 1 ? lead : lead & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3F);
+  at += len;
+  return cp;
+}
+
+char32_t previous_code_point(std::string_view text, std::size_t& end) {
+  std::size_t start = end - 1;
+  while (start > 0 && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  std::size_t at = start;
+  const char32_t cp = next_code_point(text, at);
+  end = start;
+  return cp;
+}
+
 }  // namespace nmt::data

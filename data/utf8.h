@@ -12,4 +12,11 @@ std::size_t find_invalid_utf8(std::string_view text);
 // Number of code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view text);
 
+// The code point that starts at byte `at` of valid UTF-8 text; `at` moves past
+// it. A byte that does not start a valid sequence reads as U+FFFD.
+char32_t next_code_point(std::string_view text, std::size_t& at);
+
+// The code point that ends just before byte `end`; `end` moves to its start.
+char32_t previous_code_point(std::string_view text, std::size_t& end);
+
 }  // namespace nmt::data

@@ -13,6 +13,7 @@
 #include "app/cli/run_main.h"
 #include "app/config/config.h"
 #include "app/decode/model_dir.h"
+#include "app/decode/sentence_splitting.h"
 #include "app/decode/translator.h"
 #include "app/serve/server.h"
 #include "common/error.h"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   int batch_sentences = 0;
   nmt::TranslateOptions options;
   nmt::serve::ServeLimits limits;
+  std::string abbreviations;
   cli.add_option("--model", model_dirs, "model directory written by nmt-train; give it again for an ensemble\n(their probabilities averaged at every step)")->required()->allow_extra_args(false);
   cli.add_option("--host", host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   cli.add_option("--port", port, "port (0: any free port, printed on stdout)")
@@ -88,6 +90,10 @@ int main(int argc, char** argv) {
   cli.add_option("--batch-wait-ms", limits.batch_wait_ms, "how long a batch waits for more requests")
       ->check(CLI::Range(0, 10000))
       ->capture_default_str();
+  cli.add_option("--abbreviations", abbreviations,
+                 "the source language's abbreviations for splitting texts into sentences, one per line\n"
+                 "(as data/abbreviations/de.txt), instead of the built-in list")
+      ->check(CLI::ExistingFile);
   cli.add_option("--http-threads", limits.http_threads, "connections served at once")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
@@ -112,7 +118,7 @@ int main(int argc, char** argv) {
     nmt::serve::Server server(
         translator, limits,
         {path_name, nmt::serve::describe_model(config, translator.parameter_count(), path_name, limits),
-         nmt::ModelDir{model_dirs.front()}.curves()});
+         nmt::ModelDir{model_dirs.front()}.curves(), nmt::open_sentence_splitter(config.data.src_lang, abbreviations)});
     translator.translate({"warm up"});  // the first search allocates; no client should wait for that
 
     const int bound = server.bind(host, port);

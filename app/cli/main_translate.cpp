@@ -1,13 +1,16 @@
 // nmt-translate: translates sentences with a trained model directory.
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include "app/cli/run_main.h"
 #include "app/decode/heatmap.h"
+#include "app/decode/sentence_splitting.h"
 #include "app/decode/translator.h"
 #include "app/runtime/terminal_progress.h"
 #include "common/error.h"
@@ -17,11 +20,11 @@ int main(int argc, char** argv) {
   CLI::App cli{"Translate with a trained model: sentences from the command line, --input FILE, "
                "or standard input (one sentence per line)."};
   std::vector<std::string> model_dirs;
-  std::string input, output, attention_svg;
+  std::string input, output, attention_svg, abbreviations;
   std::vector<std::string> sentences;
   nmt::TranslateOptions options;
   int n_best = 1;
-  bool attention_heads = false;
+  bool attention_heads = false, split_sentences = false;
   cli.add_option("--model", model_dirs, "model directory written by nmt-train; give it again for an ensemble\n(their probabilities averaged at every step)")->required()->allow_extra_args(false);
   cli.add_option("sentences", sentences, "sentences to translate");
   cli.add_option("--input", input, "file with one sentence per line");
@@ -36,16 +39,30 @@ int main(int argc, char** argv) {
   cli.add_flag("--attention-heads", attention_heads,
                "with --attention: also one heatmap per layer and head (FILE-layerL-headH.svg), "
                "for models that have them");
+  cli.add_flag("--split-sentences", split_sentences,
+               "split each line into sentences (by the source language's rules), translate them, and put\n"
+               "the line back together: for paragraphs, as the models learn from single sentences");
+  cli.add_option("--abbreviations", abbreviations,
+                 "with --split-sentences: the source language's abbreviations, one per line\n"
+                 "(as data/abbreviations/de.txt), instead of the built-in list")
+      ->check(CLI::ExistingFile);
   cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", options.device, "auto | cpu | cuda");
   cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
-    const auto translator = nmt::open_translator(model_dirs, options);
+    if (!abbreviations.empty() && !split_sentences) throw nmt::Error("--abbreviations needs --split-sentences");
+    if (split_sentences && n_best > 1)
+      throw nmt::Error("--n-best lists are for single sentences; --split-sentences cannot give them for a line");
+    nmt::Config config;
+    const auto translator = nmt::open_translator(model_dirs, options, &config);
     const int beam_size = translator.decoding().beam_size;
     if (n_best > beam_size)
       throw nmt::Error("--n-best " + std::to_string(n_best) + " needs a beam of at least that size (beam " +
                        std::to_string(beam_size) + "); add --beam " + std::to_string(n_best));
+    std::optional<nmt::data::SentenceSplitter> splitter;
+    if (split_sentences) splitter = nmt::open_sentence_splitter(config.data.src_lang, abbreviations);
+    nmt::SplitCount split_count;
 
     std::ofstream file_out;
     if (!output.empty()) {
@@ -55,7 +72,9 @@ int main(int argc, char** argv) {
     std::ostream& out = output.empty() ? std::cout : file_out;
     int64_t emitted = 0;  // sentences so far, for n-best indices
     auto emit = [&](const std::vector<std::string>& lines, const nmt::SourcesDone& done = {}) {
-      if (n_best == 1) {
+      if (splitter) {
+        for (const auto& line : nmt::translate_split(translator, *splitter, lines, done, &split_count)) out << line << '\n';
+      } else if (n_best == 1) {
         for (const auto& line : translator.translate(lines, done)) out << line << '\n';
       } else {
         for (const auto& list : translator.translate_n_best(lines, n_best, 0, done)) {
@@ -75,9 +94,13 @@ int main(int argc, char** argv) {
     };
 
     if (!attention_svg.empty()) {
-      const std::string first = !sentences.empty() ? sentences.front()
-                                : !input.empty()   ? nmt::data::read_lines(input).at(0)
-                                                   : "";
+      std::string first = !sentences.empty() ? sentences.front()
+                          : !input.empty()   ? nmt::data::read_lines(input).at(0)
+                                             : "";
+      if (splitter) {  // the heatmap of the first sentence
+        const auto split = splitter->split(first);
+        first = split.sentences.empty() ? "" : split.sentences.front();
+      }
       if (first.empty()) throw nmt::Error("--attention needs a sentence (argument or --input)");
       nmt::AttentionMap map;
       translator.translate_with_attention(first, map);
@@ -94,6 +117,9 @@ int main(int argc, char** argv) {
     } else {
       emit_all(nmt::data::read_lines(std::cin, "<stdin>"));
     }
+    if (splitter)
+      spdlog::info("--split-sentences: {} of {} lines held more than one sentence ({} sentences in all)",
+                   split_count.split_texts, split_count.texts, split_count.sentences);
     return 0;
   });
 }

@@ -77,15 +77,21 @@ void Server::Impl::translate(const httplib::Request& req, httplib::Response& res
   const auto start = Clock::now();
   TranslateRequest request;
   try {
-    request = parse_translate_request(req.body, limits, translator.decoding().beam_size,
-                                      [&](const std::string& text) { return translator.tokenizers().src->encode(text).size(); });
+    request = parse_translate_request(
+        req.body, limits, translator.decoding().beam_size,
+        [&](const std::string& text) { return translator.tokenizers().src->encode(text).size(); }, model.splitter);
   } catch (const RequestError& e) {
     return send_error(res, 400, e.what(), e.field());
   }
-  t_log.sentences = request.texts.size();
+  auto sentences = data::all_sentences(request.split_texts);
+  t_log.sentences = sentences.size();
+  if (sentences.empty()) {  // only whitespace: nothing for the model
+    res.set_content(translate_response(request, {}, model.name, milliseconds_since(start)).dump(), kJson);
+    return;
+  }
   std::future<TranslationResult> pending;
   try {
-    pending = queue.submit({request.texts, request.beam, request.n_best, request.attention});
+    pending = queue.submit({std::move(sentences), request.beam, request.n_best, request.attention});
   } catch (const QueueFull& e) {
     res.set_header("Retry-After", "1");
     return send_error(res, 503, e.what());

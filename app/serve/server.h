@@ -14,6 +14,7 @@
 
 #include "app/decode/translator.h"
 #include "app/serve/serve_limits.h"
+#include "data/sentence_splitter.h"
 
 namespace nmt::serve {
 
@@ -21,6 +22,7 @@ struct ModelInfo {
   std::string name;         // shown to clients; the model directory's name
   std::string description;  // GET /model's JSON
   std::string curves;       // the model directory's curves.svg ("" or missing: none)
+  data::SentenceSplitter splitter;  // for the source language (requests' texts are split unless they say not)
 };
 
 class Server {

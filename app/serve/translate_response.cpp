@@ -40,12 +40,31 @@ json n_best_json(const std::vector<ScoredTranslation>& list) {
   return out;
 }
 
-// The request's "text" gets one value, "texts" an array of them.
-template <typename F>
-json per_text(const TranslateRequest& request, std::size_t count, F value_of) {
-  if (request.single) return value_of(0);
-  json out = json::array();
-  for (std::size_t i = 0; i < count; ++i) out.push_back(value_of(i));
+// One text's answer: its translation, and per sentence when it was split.
+struct TextAnswer {
+  json translation, n_best, attention, sentences;
+};
+
+TextAnswer text_answer(const TranslateRequest& request, const data::SplitText& split, const TranslationResult& result,
+                       std::size_t first) {
+  TextAnswer out;
+  std::vector<std::string> best;
+  for (std::size_t s = 0; s < split.sentences.size(); ++s) best.push_back(result.n_best.at(first + s).front().text);
+  out.translation = data::rejoin({split}, best).front();
+  if (!request.split) {  // one sentence, as it stands
+    if (request.n_best > 1) out.n_best = n_best_json(result.n_best.at(first));
+    if (request.attention) out.attention = attention_json(result.attention.at(first));
+    return out;
+  }
+  out.sentences = json::array();
+  for (std::size_t s = 0; s < split.sentences.size(); ++s) {
+    json sentence = {{"source", split.sentences[s]},
+                     {"translation", best[s]},
+                     {"separator", s < split.separators.size() ? split.separators[s] : ""}};
+    if (request.n_best > 1) sentence["n_best"] = n_best_json(result.n_best.at(first + s));
+    if (request.attention) sentence["attention"] = attention_json(result.attention.at(first + s));
+    out.sentences.push_back(std::move(sentence));
+  }
   return out;
 }
 
@@ -53,14 +72,24 @@ json per_text(const TranslateRequest& request, std::size_t count, F value_of) {
 
 json translate_response(const TranslateRequest& request, const TranslationResult& result,
                         const std::string& model_name, double milliseconds) {
-  const auto n = request.texts.size();
+  std::vector<TextAnswer> answers;
+  std::size_t first = 0;
+  for (const auto& split : request.split_texts) {
+    answers.push_back(text_answer(request, split, result, first));
+    first += split.sentences.size();
+  }
+  // The request's "text" gets one value, "texts" an array of them.
+  const auto per_text = [&](json TextAnswer::*field) {
+    if (request.single) return answers.front().*field;
+    json out = json::array();
+    for (const auto& a : answers) out.push_back(a.*field);
+    return out;
+  };
   json out;
-  out[request.single ? "translation" : "translations"] =
-      per_text(request, n, [&](std::size_t i) { return json(result.n_best.at(i).front().text); });
-  if (request.n_best > 1)
-    out["n_best"] = per_text(request, n, [&](std::size_t i) { return n_best_json(result.n_best.at(i)); });
-  if (request.attention)
-    out["attention"] = per_text(request, n, [&](std::size_t i) { return attention_json(result.attention.at(i)); });
+  out[request.single ? "translation" : "translations"] = per_text(&TextAnswer::translation);
+  if (request.split) out["sentences"] = per_text(&TextAnswer::sentences);
+  if (!request.split && request.n_best > 1) out["n_best"] = per_text(&TextAnswer::n_best);
+  if (!request.split && request.attention) out["attention"] = per_text(&TextAnswer::attention);
   out["model"] = model_name;
   out["beam"] = request.beam;
   out["time_ms"] = milliseconds;

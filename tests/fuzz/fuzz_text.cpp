@@ -1,11 +1,13 @@
 // libFuzzer target: UTF-8 validation and the corpus line reader, on
 // arbitrary bytes, in both line modes. An nmt::Error (invalid UTF-8, named
-// with its line) is the expected answer; its claims are checked.
+// with its line) is the expected answer; its claims are checked. Then the
+// sentence splitter, which must keep every byte between its sentences.
 #include <cstdint>
 #include <sstream>
 #include <string>
 
 #include "common/error.h"
+#include "data/sentence_splitter.h"
 #include "data/text_file.h"
 #include "data/utf8.h"
 
@@ -34,5 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (bad == std::string::npos) __builtin_trap();  // valid text must not be refused
     }
   }
+  static const auto splitter = nmt::data::SentenceSplitter::for_language("de");
+  const auto split = splitter.split(input);
+  if (!split.sentences.empty() && split.separators.size() + 1 != split.sentences.size()) __builtin_trap();
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  std::string rebuilt;
+  for (std::size_t i = 0; i < split.sentences.size(); ++i) {
+    const auto& sentence = split.sentences[i];
+    if (sentence.empty() || space(sentence.front()) || space(sentence.back())) __builtin_trap();
+    rebuilt += (i > 0 ? split.separators[i - 1] : "") + sentence;
+  }
+  const auto first = input.find_first_not_of(" \t\n\r\v\f");
+  const auto trimmed = first == std::string::npos ? "" : input.substr(first, input.find_last_not_of(" \t\n\r\v\f") - first + 1);
+  if (rebuilt != trimmed) __builtin_trap();
   return 0;
 }

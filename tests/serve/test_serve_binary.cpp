@@ -95,28 +95,35 @@ TEST_CASE("nmt-serve answers on the port it prints and exits 0 on SIGTERM", "[se
   CHECK_THAT(server.log(), Contains("POST /translate 200, 1 sentences") && Contains("stopped"));
 }
 
-TEST_CASE("the web page translates in a real browser", "[serve][e2e]") {
+TEST_CASE("the web page translates a paragraph in a real browser", "[serve][e2e]") {
   if (run("command -v chromium", "which-chromium").status != 0) {
     WARN("SKIPPED: chromium is not installed (Debian: chromium)");
     return;
   }
-  const std::string sentence = "Zwei Hunde spielen im Schnee .";
+  const std::string paragraph = "Zwei Hunde spielen im Schnee . Ein Hund läuft .";
   ServeProcess server(nmt::test::served_model_dir());
   REQUIRE_FALSE(server.url().empty());
   httplib::Client client("127.0.0.1", server.port());
-  const auto res = client.Post("/translate", nlohmann::json{{"text", sentence}}.dump(), "application/json");
+  const auto res = client.Post("/translate", nlohmann::json{{"text", paragraph}}.dump(), "application/json");
   REQUIRE(res);
-  const auto expected = nlohmann::json::parse(res->body).at("translation").get<std::string>();
+  const auto answer = nlohmann::json::parse(res->body);
+  const auto expected = answer.at("translation").get<std::string>();
+  REQUIRE(answer.at("sentences").size() == 2);
 
   // ?q= fills the box and translates; the DOM is dumped once the page is idle.
   const auto page = run("timeout 120 chromium --headless --disable-gpu --no-sandbox --virtual-time-budget=10000 "
-                        "--dump-dom '" + server.url() + "?q=" + percent_encoded(sentence) + "'",
+                        "--dump-dom '" + server.url() + "?q=" + percent_encoded(paragraph) + "'",
                         "chromium-dom");
   INFO(page.err);
   REQUIRE(page.status == 0);
   std::smatch found;
-  REQUIRE(std::regex_search(page.out, found, std::regex("<output id=\"translation\">([^<]*)</output>")));
-  std::string shown = found[1];
+  REQUIRE(std::regex_search(page.out, found, std::regex("<output id=\"translation\">(.*?)</output>")));
+  const std::string output = found[1];
+  // One span per sentence, with the text's own spacing between them.
+  const std::regex span("<span class=\"sentence");
+  const auto spans = std::distance(std::sregex_iterator(output.begin(), output.end(), span), std::sregex_iterator());
+  CHECK(spans == 2);
+  std::string shown = std::regex_replace(output, std::regex("<[^>]*>"), "");
   for (const auto& [entity, text] : {std::pair<std::string, std::string>{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}})
     for (auto at = shown.find(entity); at != std::string::npos; at = shown.find(entity)) shown.replace(at, entity.size(), text);
   CHECK(!expected.empty());

@@ -93,7 +93,8 @@ TEST_CASE("the server translates as nmt-translate does", "[serve]") {
   CHECK(answer.at("time_ms").get<double>() > 0);
 
   // Beam 3 with 2-best lists: nmt-translate prints "index ||| text ||| score ||| log-prob".
-  const auto beam = s.post({{"texts", sources}, {"beam", 3}, {"n_best", 2}});
+  // Unsplit texts have their n-best lists per text.
+  const auto beam = s.post({{"texts", sources}, {"beam", 3}, {"n_best", 2}, {"split", false}});
   REQUIRE(beam);
   REQUIRE(beam->status == 200);
   const auto lists = json::parse(beam->body).at("n_best");
@@ -113,7 +114,8 @@ TEST_CASE("the server translates as nmt-translate does", "[serve]") {
   REQUIRE(one->status == 200);
   const auto single = json::parse(one->body);
   CHECK(single.at("translation") == offline({sources[0]}, "--beam 1").at(0));
-  const auto& map = single.at("attention");
+  REQUIRE(single.at("sentences").size() == 1);
+  const auto& map = single.at("sentences")[0].at("attention");
   REQUIRE(map.at("weights").size() == map.at("target_pieces").size());
   for (const auto& row : map.at("weights")) {
     CHECK(row.size() == map.at("source_pieces").size());
@@ -121,6 +123,54 @@ TEST_CASE("the server translates as nmt-translate does", "[serve]") {
     for (double w : row) sum += w;
     CHECK(sum == Approx(1.0).margin(1e-3));
   }
+}
+
+TEST_CASE("a paragraph is translated sentence by sentence and put back together", "[serve]") {
+  const RunningServer s({});
+  // Three test sentences made to start with a capital, as sentences do.
+  auto sources = test_sources(3);
+  for (auto& source : sources) {
+    REQUIRE(source.back() == '.');
+    source[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(source[0])));
+  }
+  const auto expected = offline(sources, "--beam 2");
+  const std::string paragraph = sources[0] + " " + sources[1] + "\n\n" + sources[2] + "\n";
+
+  const auto res = s.post({{"text", paragraph}, {"beam", 2}, {"n_best", 2}, {"attention", true}});
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  const auto answer = json::parse(res->body);
+  CHECK(answer.at("translation") == expected[0] + " " + expected[1] + "\n\n" + expected[2]);
+  const auto& sentences = answer.at("sentences");
+  REQUIRE(sentences.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(sentences[i].at("source") == sources[i]);
+    CHECK(sentences[i].at("translation") == expected[i]);
+    CHECK(sentences[i].at("n_best").size() == 2);
+    CHECK(sentences[i].at("n_best")[0].at("text") == expected[i]);
+    CHECK(sentences[i].at("attention").at("weights").size() == sentences[i].at("attention").at("target_pieces").size());
+  }
+  CHECK(sentences[1].at("separator") == "\n\n");
+  CHECK(sentences[2].at("separator") == "");
+
+  // "split": false hands the model the paragraph as it stands.
+  const auto whole = s.post({{"text", paragraph}, {"split", false}});
+  REQUIRE(whole);
+  CHECK(json::parse(whole->body).at("translation") == s.translator.translate({paragraph}).at(0));  // idle server
+  CHECK_FALSE(json::parse(whole->body).contains("sentences"));
+
+  // The limit counts sentences after splitting.
+  nmt::serve::ServeLimits two;
+  two.max_sentences = 2;
+  const RunningServer small(two);
+  const auto refused = small.post({{"text", paragraph}});
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK_THAT(json::parse(refused->body).at("error").get<std::string>(), Contains("3 sentences after splitting; the limit is 2"));
+  const auto blank = small.post({{"texts", {" ", ""}}});
+  REQUIRE(blank);
+  CHECK(json::parse(blank->body).at("translations") == json{"", ""});
 }
 
 TEST_CASE("concurrent requests are batched and each gets its own answers", "[serve]") {

@@ -49,9 +49,50 @@ TEST_CASE("a single text or a list of texts, with search options", "[serve]") {
   CHECK(many.n_best == 3);
   CHECK(many.attention);
 
+  CHECK(one.split);  // texts are split into sentences unless the request says not
+  CHECK(many.split_texts.size() == 3);
+  CHECK(many.split_texts[1].sentences.empty());
+
   ServeLimits small;
   small.max_beam = 3;
   CHECK(parse(R"({"text": "a"})", small, 5).beam == 3);  // the default beam is capped, not refused
+}
+
+TEST_CASE("texts are split into sentences, and the limits count sentences", "[serve]") {
+  using Catch::Matchers::Contains;
+  ServeLimits limits;
+  limits.max_sentences = 3;
+  limits.max_source_tokens = 4;
+  const auto splitter = nmt::data::SentenceSplitter::for_language("de");
+  const auto parse_split = [&](const std::string& body) { return parse_translate_request(body, limits, 1, words, splitter); };
+
+  const auto paragraph = parse_split(R"({"text": "Ein Hund läuft. Eine Katze\n\nschläft."})");
+  REQUIRE(paragraph.split_texts.size() == 1);
+  CHECK(paragraph.split_texts[0].sentences == std::vector<std::string>{"Ein Hund läuft.", "Eine Katze", "schläft."});
+  CHECK(paragraph.split_texts[0].separators == std::vector<std::string>{" ", "\n\n"});
+  // Each sentence is held to the token limit, not the whole text.
+  const auto whole = parse_split(R"({"text": "Ein Hund. Eine Katze.", "split": false})");
+  CHECK_FALSE(whole.split);
+  CHECK(whole.split_texts[0].sentences == std::vector<std::string>{"Ein Hund. Eine Katze."});
+  CHECK(parse_split(R"({"texts": ["A b. C d.", "E f."]})").split_texts.size() == 2);
+
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {R"({"text": "Ja. Nein. Gut. Ende."})", "text", "4 sentences after splitting; the limit is 3"},
+      {R"({"texts": ["Ja. Nein.", "Gut. Ende."]})", "texts", "4 sentences after splitting; the limit is 3"},
+      {R"({"texts": ["Gut.", "Ja. Eins zwei drei vier fünf."]})", "texts[1]", "sentence 2: 5 source tokens; the limit is 4"},
+      {R"({"text": "Ein Hund läuft. Eine Katze.", "split": false})", "text", "5 source tokens; the limit is 4"},
+      {R"({"text": "a", "split": "no"})", "split", "expected true or false, got string"},
+  };
+  for (const auto& [body, field, message] : cases) {
+    INFO(body);
+    try {
+      parse_split(body);
+      FAIL("accepted");
+    } catch (const RequestError& e) {
+      CHECK(e.field() == field);
+      CHECK_THAT(e.what(), Contains(message));
+    }
+  }
 }
 
 TEST_CASE("each malformed body is refused with the field at fault", "[serve]") {
