@@ -10,6 +10,7 @@
 
 #include "app/cli/run_main.h"
 #include "app/decode/heatmap.h"
+#include "app/decode/positional_encoding_svg.h"
 #include "app/decode/sentence_splitting.h"
 #include "app/decode/translator.h"
 #include "app/runtime/terminal_progress.h"
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   CLI::App cli{"Translate with a trained model: sentences from the command line, --input FILE, "
                "or standard input (one sentence per line)."};
   std::vector<std::string> model_dirs;
-  std::string input, output, attention_svg, abbreviations;
+  std::string input, output, attention_svg, abbreviations, encoding_svg;
   std::vector<std::string> sentences;
   nmt::TranslateOptions options;
   int n_best = 1;
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
   cli.add_flag("--attention-heads", attention_heads,
                "with --attention: also one heatmap per layer and head (FILE-layerL-headH.svg), "
                "for models that have them");
+  cli.add_option("--positional-encoding", encoding_svg,
+                 "draw a Transformer's sinusoidal positional encoding (SVG: positions 0-59 down, the first\n"
+                 "64 dimensions across); alone, nothing is translated");
   cli.add_flag("--split-sentences", split_sentences,
                "split each line into sentences (by the source language's rules), translate them, and put\n"
                "the line back together: for paragraphs, as the models learn from single sentences");
@@ -93,6 +97,13 @@ int main(int argc, char** argv) {
              [&](std::size_t done) { progress.update(first + done); });
     };
 
+    if (!encoding_svg.empty()) {
+      if (config.model.type != "transformer")
+        throw nmt::Error("--positional-encoding: a " + config.model.type + " model has none (a Transformer has)");
+      nmt::data::write_file_atomically(encoding_svg, nmt::positional_encoding_svg(60, config.model.embedding_dim, 64));
+      spdlog::info("positional encoding ({} dimensions) drawn to {}", config.model.embedding_dim, encoding_svg);
+      if (sentences.empty() && input.empty()) return 0;
+    }
     if (!attention_svg.empty()) {
       std::string first = !sentences.empty() ? sentences.front()
                           : !input.empty()   ? nmt::data::read_lines(input).at(0)

@@ -31,7 +31,8 @@ nmt::TranslateOptions cpu() {
 struct RunningServer {
   explicit RunningServer(const nmt::serve::ServeLimits& limits, const std::string& curves = "")
       : translator(nmt::open_translator(nmt::test::served_model_dir(), cpu())),
-        server(translator, limits, {"served-model", R"({"name": "served-model"})", curves}),
+        server(translator, limits, {"served-model", R"({"name": "served-model"})", curves,
+                                   nmt::data::SentenceSplitter::for_language("de")}),
         port(server.bind("127.0.0.1", 0)),
         thread([this] { server.run(); }) {}
   ~RunningServer() {
