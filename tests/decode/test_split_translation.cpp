@@ -29,7 +29,7 @@ nmt::test::CommandResult translate(const std::string& input, const std::string& 
 
 }  // namespace
 
-TEST_CASE("--split-sentences translates each sentence of a line and keeps the spacing", "[decode][sentences]") {
+TEST_CASE("nmt-translate --split-sentences translates each sentence of a line and keeps the spacing", "[decode][sentences]") {
   nmt::test::served_model_dir();  // trains it (and writes its corpus) on first use
   auto sources = nmt::data::read_lines(nmt::test::served_test_sources());
   sources.resize(4);
@@ -56,7 +56,7 @@ TEST_CASE("--split-sentences translates each sentence of a line and keeps the sp
   CHECK_THAT(joined.err, Contains("1 of 3 lines held more than one sentence (3 sentences in all)"));
 }
 
-TEST_CASE("--split-sentences refuses what it cannot do", "[decode][sentences]") {
+TEST_CASE("nmt-translate --split-sentences refuses what it cannot do", "[decode][sentences]") {
   CHECK_THAT(translate("Ein Hund .\n", "--split-sentences --n-best 2 --beam 2").err, Contains("--n-best lists are for single sentences"));
   CHECK_THAT(translate("Ein Hund .\n", "--abbreviations " + nmt::test::source_path("data/abbreviations/de.txt")).err,
              Contains("--abbreviations needs --split-sentences"));
