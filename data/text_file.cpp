@@ -1,5 +1,6 @@
 #include "data/text_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -89,5 +90,21 @@ void write_lines_atomically(const std::string& path, const std::vector<std::stri
 }
 
 bool file_exists(const std::string& path) { return std::filesystem::is_regular_file(path); }
+
+std::int64_t count_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open file (" + std::strerror(errno) + ")");
+  std::vector<char> block(1 << 20);
+  std::int64_t lines = 0;
+  char last = '\n';
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = in.gcount();
+    if (got <= 0) break;
+    lines += std::count(block.data(), block.data() + got, '\n');
+    last = block[static_cast<std::size_t>(got) - 1];
+  }
+  return lines + (last != '\n');
+}
 
 }  // namespace nmt::data

@@ -46,4 +46,8 @@ void write_file_atomically(const std::string& path, const std::vector<std::strin
 
 bool file_exists(const std::string& path);
 
+// The number of lines of a file (a last line without LF counts), read in
+// large blocks: a fraction of the time that reading its lines takes.
+std::int64_t count_lines(const std::string& path);
+
 }  // namespace nmt::data

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <random>
 
+#include "app/runtime/terminal_progress.h"
 #include "common/error.h"
 #include "data/binary_dataset.h"
 #include "data/checksum.h"
@@ -126,12 +127,21 @@ void build_dataset(const Config& c, const data::Tokenizers& tok, const data::Dat
   const data::FilterLimits limits{c.data.max_length, c.data.max_length_ratio};
   data::FilterStats stats;
   data::BinaryDatasetWriter writer(path, info);
-  data::for_each_pair(side(c.data.train, c.data.src_lang), side(c.data.train, c.data.tgt_lang),
-                      [&](std::int64_t line, const data::SentencePair& p) {
-                        const auto src = tok.src->encode(p.src), tgt = tok.tgt->encode(p.tgt);
-                        if (data::accept_pair(src, tgt, limits, data::kUnkId, stats)) writer.add(src, tgt, line);
-                        if (stats.read % 1000000 == 0) spdlog::info("tokenized {} pairs", stats.read);
-                      });
+  const auto source = side(c.data.train, c.data.src_lang);
+  const auto total = data::count_lines(source);  // for done/total and an ETA
+  TerminalProgress progress("tokenized", "pairs", static_cast<std::size_t>(total));
+  data::for_each_pair(source, side(c.data.train, c.data.tgt_lang), [&](std::int64_t line, const data::SentencePair& p) {
+    const auto src = tok.src->encode(p.src), tgt = tok.tgt->encode(p.tgt);
+    if (data::accept_pair(src, tgt, limits, data::kUnkId, stats)) writer.add(src, tgt, line);
+    progress.update(static_cast<std::size_t>(stats.read));
+    if (stats.read % 1000000 == 0) {  // for logs, where the terminal line is not drawn
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = static_cast<double>(stats.read) / seconds;
+      spdlog::info("tokenized {} of {} pairs ({:.0f}%), {:.0f} pairs/s, eta {:.0f} s", stats.read, total,
+                   100.0 * static_cast<double>(stats.read) / static_cast<double>(total), rate,
+                   static_cast<double>(total - stats.read) / rate);
+    }
+  });
   writer.finish(stats);
   spdlog::info("wrote {} ({} pairs kept of {}) in {:.1f} s", path, stats.kept, stats.read,
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -88,3 +88,14 @@ TEST_CASE("atomic writes leave no temporary file behind", "[data]") {
   CHECK(nmt::test::read_file(path) == "x\ny\n");
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
 }
+
+TEST_CASE("counting lines counts a last line without a line feed", "[data]") {
+  const auto dir = scratch_dir("count-lines");
+  write_file(dir / "a.txt", "one\ntwo\n\nfour");
+  write_file(dir / "b.txt", "one\ntwo\n");
+  write_file(dir / "c.txt", "");
+  CHECK(nmt::data::count_lines((dir / "a.txt").string()) == 4);
+  CHECK(nmt::data::count_lines((dir / "b.txt").string()) == 2);
+  CHECK(nmt::data::count_lines((dir / "c.txt").string()) == 0);
+  CHECK_THROWS_WITH(nmt::data::count_lines((dir / "none.txt").string()), Contains("none.txt: cannot open"));
+}
