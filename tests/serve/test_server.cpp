@@ -6,6 +6,7 @@
 
 #include <future>
 #include <thread>
+#include <unistd.h>
 
 #include "app/decode/translator.h"
 #include "app/serve/server.h"
@@ -58,9 +59,11 @@ std::vector<std::string> test_sources(std::size_t n) {
   return lines;
 }
 
-// nmt-translate's output for `sources` with extra arguments.
+// nmt-translate's output for `sources` with extra arguments. Each call has its
+// own folder: CTest runs this file's test cases in parallel processes.
 std::vector<std::string> offline(const std::vector<std::string>& sources, const std::string& args) {
-  const auto dir = nmt::test::scratch_dir("serve-offline");
+  static int calls = 0;
+  const auto dir = nmt::test::scratch_dir("serve-offline-" + std::to_string(::getpid()) + "-" + std::to_string(calls++));
   nmt::data::write_lines_atomically((dir / "in.txt").string(), sources);
   const auto r = run(tool("nmt-translate") + " --model " + nmt::test::served_model_dir() + " --device cpu --threads 1 " +
                          args + " --input " + (dir / "in.txt").string(),
