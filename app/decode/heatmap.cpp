@@ -8,7 +8,6 @@
 #include "data/text_file.h"
 
 namespace nmt {
-namespace {
 
 std::string escape_xml(const std::string& s) {
   std::string out;
@@ -23,8 +22,6 @@ std::string escape_xml(const std::string& s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string attention_svg(const AttentionMap& map) {
   const int cell = 28, left = 140, top = 140;

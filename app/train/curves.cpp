@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "app/decode/heatmap.h"
 #include "data/text_file.h"
 
 namespace nmt {
@@ -117,12 +118,6 @@ std::string panel(int x0, const std::string& label, const std::vector<Series>& s
     ++legend;
   }
   return svg;
-}
-
-std::string escape_xml(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return out;
 }
 
 }  // namespace
