@@ -12,7 +12,7 @@
 namespace {
 
 const char* const kTools[] = {"nmt-prepare", "nmt-train",  "nmt-translate", "nmt-evaluate",
-                              "nmt-average", "nmt-serve", "nmt-benchmark"};
+                              "nmt-average", "nmt-export", "nmt-serve", "nmt-benchmark"};
 
 std::string cli_reference() {
   std::string out =

@@ -1,0 +1,21 @@
+// nmt-export: a trained model directory for another runtime. Today: PyTorch,
+// a directory that python/nmt_pytorch translates with (docs/export.md).
+#include <CLI/CLI.hpp>
+
+#include "app/cli/run_main.h"
+#include "app/decode/pytorch_export.h"
+#include "common/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Export a trained model directory for use without nmt: --to pytorch writes weights.pt "
+               "(a state dict for torch.load), config.json and the SentencePiece model(s)."};
+  std::string model_dir, format, out;
+  cli.add_option("--model", model_dir, "model directory written by nmt-train (or nmt-average)")->required();
+  cli.add_option("--to", format, "the format: pytorch")->required()->check(CLI::IsMember({"pytorch"}));
+  cli.add_option("out", out, "the directory to write (new, or without weights.pt)")->required();
+  CLI11_PARSE(cli, argc, argv);
+  return nmt::run_main([&] {
+    nmt::export_pytorch(model_dir, out);
+    return 0;
+  });
+}
