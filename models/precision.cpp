@@ -1,12 +1,17 @@
 #include "models/precision.h"
 
 #include "models/flop_count.h"
+#include "models/int8_linear.h"
 
 #include <torch/nn/functional/linear.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -15,7 +20,9 @@ namespace {
 
 std::vector<int64_t> versions_of(const std::vector<torch::Tensor>& parts) {
   std::vector<int64_t> out;
-  for (const auto& t : parts) out.push_back(static_cast<int64_t>(t._version()));
+  // Tensors made in inference mode (the cache's own copies) have no version:
+  // they are never changed in place; a new copy replaces them.
+  for (const auto& t : parts) out.push_back(t.is_inference() ? 0 : static_cast<int64_t>(t._version()));
   return out;
 }
 
@@ -33,10 +40,40 @@ class WeightCache {
     const std::lock_guard<std::mutex> lock(mutex_);
     auto& entry = entries_[key];
     if (!entry.copy.defined() || entry.versions != versions) {
+      if (entry.copy.defined()) forget(entry.copy.unsafeGetTensorImpl());
       entry.copy = (parts.size() == 1 ? parts.front() : torch::cat(parts)).to(dtype);
       entry.versions = std::move(versions);
+      copies_.insert(entry.copy.unsafeGetTensorImpl());
     }
     return entry.copy;
+  }
+
+  // A copy being replaced: its address may come back for another tensor.
+  void forget(const void* copy) {
+    copies_.erase(copy);
+    for (auto it = packed_.begin(); it != packed_.end();) {
+      const auto& parts = it->first.second;
+      it = std::find(parts.begin(), parts.end(), copy) != parts.end() ? packed_.erase(it) : std::next(it);
+    }
+  }
+
+  // Whether `t` is a copy this cache made (its address lives as long as the cache).
+  bool made(const torch::Tensor& t) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return copies_.count(t.unsafeGetTensorImpl()) > 0;
+  }
+
+  // `weight` and `bias` quantized and packed for int8 products.
+  std::shared_ptr<const Int8Linear> int8(const torch::Tensor& weight, const torch::Tensor& bias) {
+    Key key{torch::kQInt8, {weight.unsafeGetTensorImpl(), bias.defined() ? bias.unsafeGetTensorImpl() : nullptr}};
+    auto versions = versions_of(bias.defined() ? std::vector<torch::Tensor>{weight, bias} : std::vector<torch::Tensor>{weight});
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto& entry = packed_[key];
+    if (!entry.linear || entry.versions != versions) {
+      entry.linear = std::make_shared<const Int8Linear>(weight, bias);
+      entry.versions = std::move(versions);
+    }
+    return entry.linear;
   }
 
  private:
@@ -45,8 +82,14 @@ class WeightCache {
     std::vector<int64_t> versions;
     torch::Tensor copy;
   };
+  struct PackedEntry {
+    std::vector<int64_t> versions;
+    std::shared_ptr<const Int8Linear> linear;
+  };
   std::mutex mutex_;
   std::map<Key, Entry> entries_;
+  std::map<Key, PackedEntry> packed_;
+  std::set<const void*> copies_;
 };
 
 std::shared_ptr<WeightCache> make_weight_cache() { return std::make_shared<WeightCache>(); }
@@ -70,10 +113,13 @@ torch::Tensor in_bf16(const torch::Tensor& t) {
 Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::fp32;
   if (name == "bf16") return Precision::bf16;
-  throw std::invalid_argument("unknown precision '" + name + "' (expected 'fp32' or 'bf16')");
+  if (name == "int8") return Precision::int8;
+  throw std::invalid_argument("unknown precision '" + name + "' (expected 'fp32', 'bf16' or 'int8')");
 }
 
-std::string precision_name(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
+std::string precision_name(Precision precision) {
+  return precision == Precision::bf16 ? "bf16" : precision == Precision::int8 ? "int8" : "fp32";
+}
 
 PrecisionScope::PrecisionScope(Precision precision, std::shared_ptr<WeightCache> weights)
     : previous_(current), previous_cache_(cache), cache_(weights ? std::move(weights) : make_weight_cache()) {
@@ -99,6 +145,12 @@ torch::ScalarType matmul_dtype() { return current == Precision::bf16 ? torch::kB
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
   count_matmul(1, static_cast<double>(x.numel() / x.size(-1)), static_cast<double>(x.size(-1)),
                static_cast<double>(weight.size(0)));
+  if (current == Precision::int8) {
+    // Only weights that outlive the scope are packed: parameters and the cache's own copies.
+    const bool stable = (weight.is_leaf() && weight.requires_grad()) || (cache != nullptr && cache->made(weight));
+    if (cache != nullptr && !torch::GradMode::is_enabled() && stable) return (*cache->int8(weight, bias))(x);
+    return torch::nn::functional::linear(x.to(torch::kFloat32), weight, bias);
+  }
   if (current == Precision::fp32) return torch::nn::functional::linear(x, weight, bias);
   return torch::nn::functional::linear(in_bf16(x), in_bf16(weight), in_bf16(bias));
 }
@@ -117,7 +169,7 @@ torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b, Precision p
     count_matmul(static_cast<double>(batch), static_cast<double>(a.size(-2)), static_cast<double>(a.size(-1)),
                  static_cast<double>(b.size(-1)));
   }
-  if (precision == Precision::fp32) return torch::matmul(a.to(torch::kFloat32), b.to(torch::kFloat32));
+  if (precision != Precision::bf16) return torch::matmul(a.to(torch::kFloat32), b.to(torch::kFloat32));
   return torch::matmul(in_bf16(a), in_bf16(b));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Mixed precision: the matrix products in bfloat16, everything else in fp32.
+// Mixed precision: the matrix products in bfloat16, everything else in fp32;
+// and, for decoding only, int8 products of the weights (see int8_linear.h).
 //
 // Parameters stay fp32 (they are the optimizer's master weights, and Adam's
 // state stays fp32 with them); inside a PrecisionScope(bf16) the models'
@@ -21,14 +22,17 @@
 
 namespace nmt::models {
 
-enum class Precision { fp32, bf16 };
+// int8: decoding only. The products of activations with weights (models::linear)
+// in int8; attention's products and the GRU encoder's recurrence stay fp32.
+enum class Precision { fp32, bf16, int8 };
 
-// "fp32" or "bf16" (the configs' spelling); anything else throws.
+// "fp32", "bf16" or "int8" (the configs' spelling); anything else throws.
 Precision parse_precision(const std::string& name);
 std::string precision_name(Precision precision);
 
-// Weights converted for decoding (bf16 copies, concatenated() weights), made
-// once and reused until a weight changes. Safe to share between threads.
+// Weights converted for decoding (bf16 copies, concatenated() weights, int8
+// packed weights), made once and reused until a weight changes. Safe to share
+// between threads.
 class WeightCache;
 std::shared_ptr<WeightCache> make_weight_cache();
 
@@ -71,11 +75,14 @@ class RecurrentProducts {
   Precision previous_;
 };
 
-// The dtype matrix products take operands in right now: kBFloat16 or kFloat32.
+// The dtype matrix products take operands in right now: kBFloat16 or kFloat32
+// (int8 products take fp32 operands and quantize them themselves).
 torch::ScalarType matmul_dtype();
 
 // x W^T + b in the current precision; the output has that dtype (bf16 stays
-// bf16 for the next product; a residual sum with fp32 promotes it back).
+// bf16 for the next product; a residual sum with fp32 promotes it back). In
+// int8 a weight that is a parameter, or a concatenated() one, is quantized
+// once (in the scope's WeightCache); the output is fp32.
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias = {});
 torch::Tensor linear(const torch::nn::Linear& layer, const torch::Tensor& x);
 

@@ -29,7 +29,7 @@ nlohmann::ordered_json translation_speeds(const std::string& model_dir, const st
   for (const auto& o : overrides)
     if (o.rfind("decoding.", 0) == 0) decoding_overrides.push_back(o);
   nmt::apply_overrides(loaded.config, decoding_overrides);
-  nmt::setup_threads(threads, loaded.config.decoding.precision == "bf16");
+  nmt::setup_threads(threads, loaded.config.decoding.precision != "fp32");
   nmt::set_onednn_cache_capacity(nmt::kDecodingPrimitives);
   translate["precision"] = loaded.config.decoding.precision;
   translate["torch_threads"] = torch::get_num_threads();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -91,10 +92,16 @@ int main(int argc, char** argv) {
     };
     // A file or pipe is translated 1000 lines at a time, so output starts early.
     auto emit_all = [&](const std::vector<std::string>& lines) {
-      nmt::TerminalProgress progress("translated", "sentences", lines.size());
-      for (std::size_t first = 0; first < lines.size(); first += 1000)
-        emit({lines.begin() + first, lines.begin() + std::min(lines.size(), first + 1000)},
-             [&](std::size_t done) { progress.update(first + done); });
+      const auto started = std::chrono::steady_clock::now();
+      {
+        nmt::TerminalProgress progress("translated", "sentences", lines.size());
+        for (std::size_t first = 0; first < lines.size(); first += 1000)
+          emit({lines.begin() + first, lines.begin() + std::min(lines.size(), first + 1000)},
+               [&](std::size_t done) { progress.update(first + done); });
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      spdlog::info("translated {} sentences in {:.2f} s ({:.1f} sentences/s)", lines.size(), seconds,
+                   seconds > 0 ? static_cast<double>(lines.size()) / seconds : 0.0);
     };
 
     if (!encoding_svg.empty()) {

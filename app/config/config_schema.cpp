@@ -251,7 +251,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("decoding.batch_size",
                    "sentences translated together", g.batch_size, 1, 100000),
       choice_field("decoding.precision",
-                   "matrix products while decoding in bf16 or fp32", g.precision, {"fp32", "bf16"}),
+                   "matrix products while decoding: fp32, bf16, or int8 (weights quantized per output channel; attention stays fp32)", g.precision, {"fp32", "bf16", "int8"}),
   };
 }
 

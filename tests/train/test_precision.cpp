@@ -1,6 +1,6 @@
-// bf16 mixed precision: the loss agrees with fp32, a step updates the fp32
-// master weights, decoding's cached bf16 weights follow updates, and a trained
-// model translates alike in both precisions.
+// bf16 mixed precision and int8 decoding: the loss agrees with fp32, a step
+// updates the fp32 master weights, decoding's cached bf16 and int8 weights
+// follow updates, and a trained model translates alike in every precision.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
@@ -11,6 +11,7 @@
 #include "data/batching.h"
 #include "data/special_ids.h"
 #include "data/text_file.h"
+#include "models/int8_linear.h"
 #include "models/precision.h"
 #include "serve/served_model.h"
 #include "tiny_model.h"
@@ -61,41 +62,76 @@ TEST_CASE("a bf16 training step updates every fp32 master weight", "[precision]"
   }
 }
 
-TEST_CASE("decoding's cached bf16 weights follow an update of the fp32 weights", "[precision]") {
-  auto t = nmt::test::tiny_model("precision-cache", "transformer");
-  t.model->eval();
-  const auto batch = first_batch(t);
-  torch::NoGradGuard no_grad;
-  const auto kept = nmt::models::make_weight_cache();  // outlives its scopes, as a translator's does
-  torch::Tensor first;
-  {
-    const PrecisionScope scope(Precision::bf16, kept);
-    first = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
+TEST_CASE("int8 and fp32 losses of the same batch agree to 2%", "[precision][int8]") {
+  for (const std::string type : {"gru", "transformer"}) {
+    INFO(type);
+    auto t = nmt::test::tiny_model("precision-int8-loss-" + type, type);
+    t.model->eval();
+    const auto batch = first_batch(t);
+    const double fp32 = eval_loss(*t.model, batch, Precision::fp32);
+    const double int8 = eval_loss(*t.model, batch, Precision::int8);
+    CHECK(int8 != fp32);  // the products did run in int8
+    CHECK(std::abs(int8 - fp32) / fp32 < 0.02);
   }
-  const PrecisionScope scope(Precision::bf16, kept);
-  CHECK(torch::equal(first, t.model->forward(batch.src, batch.src_lengths, batch.tgt_in)));
-  for (auto& p : t.model->parameters()) p.mul_(1.5);  // in place, as the optimizer does
-  const auto second = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
-  CHECK_FALSE(torch::allclose(first, second));
-  const PrecisionScope fresh(Precision::bf16);  // no cached copies at all
-  CHECK(torch::equal(second, t.model->forward(batch.src, batch.src_lengths, batch.tgt_in)));
 }
 
-TEST_CASE("a trained model's greedy output in bf16 equals fp32's on nearly all sentences", "[precision]") {
+TEST_CASE("an int8 product is within its quantization error of fp32's, any leading shape", "[precision][int8]") {
+  torch::manual_seed(3);
+  const auto weight = torch::randn({48, 64}), bias = torch::randn({48});
+  const auto x = torch::randn({2, 5, 64});
+  const nmt::models::Int8Linear product(weight, bias);
+  const auto y = product(x);
+  REQUIRE(y.sizes() == torch::IntArrayRef({2, 5, 48}));
+  REQUIRE(y.scalar_type() == torch::kFloat32);
+  const auto exact = torch::nn::functional::linear(x, weight, bias);
+  // Each of the 64 terms is off by at most half a step of the weight's row
+  // scale times |x| plus half a step of x's scale times |w|.
+  const auto w_step = weight.abs().amax(1) / 127, x_step = x.abs().max() * 2 / 255;
+  const auto bound = (x.abs().sum(-1, true) * w_step / 2 + weight.abs().sum(1) * x_step / 2) * 1.05 + 1e-4;
+  CHECK((y - exact).abs().le(bound).all().item<bool>());
+  CHECK_FALSE(torch::equal(y, exact));
+}
+
+TEST_CASE("decoding's cached bf16 and int8 weights follow an update of the fp32 weights", "[precision]") {
+  for (const auto precision : {Precision::bf16, Precision::int8}) {
+    INFO(nmt::models::precision_name(precision));
+    auto t = nmt::test::tiny_model("precision-cache", "transformer");
+    t.model->eval();
+    const auto batch = first_batch(t);
+    torch::NoGradGuard no_grad;
+    const auto kept = nmt::models::make_weight_cache();  // outlives its scopes, as a translator's does
+    torch::Tensor first;
+    {
+      const PrecisionScope scope(precision, kept);
+      first = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
+    }
+    const PrecisionScope scope(precision, kept);
+    CHECK(torch::equal(first, t.model->forward(batch.src, batch.src_lengths, batch.tgt_in)));
+    for (auto& p : t.model->parameters()) p.mul_(1.5);  // in place, as the optimizer does
+    const auto second = t.model->forward(batch.src, batch.src_lengths, batch.tgt_in);
+    CHECK_FALSE(torch::allclose(first, second));
+    const PrecisionScope fresh(precision);  // no cached copies at all
+    CHECK(torch::equal(second, t.model->forward(batch.src, batch.src_lengths, batch.tgt_in)));
+  }
+}
+
+TEST_CASE("a trained model's greedy output in bf16 and int8 equals fp32's on nearly all sentences", "[precision]") {
   const auto sources = nmt::data::read_lines(nmt::test::served_test_sources());
-  std::vector<std::string> outputs[2];
+  std::vector<std::string> outputs[3];
   int i = 0;
-  for (const std::string precision : {"fp32", "bf16"}) {
+  for (const std::string precision : {"fp32", "bf16", "int8"}) {
     auto loaded = nmt::load_model_dir(nmt::test::served_model_dir(), "cpu");
     loaded.config.decoding.precision = precision;
     loaded.config.decoding.beam_size = 1;
     const nmt::Translator translator(loaded.model, loaded.tokenizers, loaded.config.decoding, loaded.device);
     outputs[i++] = translator.translate(sources);
   }
-  int same = 0;
-  for (std::size_t s = 0; s < sources.size(); ++s) same += outputs[0][s] == outputs[1][s];
-  INFO(same << " of " << sources.size() << " translations are the same");
-  // 44 of 50 here (this small model's next-token choices are often close
-  // calls); 94% of Multi30k's test sentences with the README's Transformer.
-  CHECK(same >= static_cast<int>(0.8 * sources.size()));
+  for (int other : {1, 2}) {
+    int same = 0;
+    for (std::size_t s = 0; s < sources.size(); ++s) same += outputs[0][s] == outputs[other][s];
+    INFO(same << " of " << sources.size() << " translations are the same in " << (other == 1 ? "bf16" : "int8"));
+    // bf16: 44 of 50 here (this small model's next-token choices are often
+    // close calls); 94% of Multi30k's test sentences with the README's Transformer.
+    CHECK(same >= static_cast<int>(0.8 * sources.size()));
+  }
 }
