@@ -3,6 +3,7 @@
 #include <torch/nn/init.h>
 #include <torch/torch.h>
 
+#include "models/attention_recorder.h"
 #include "models/precision.h"
 
 namespace nmt::models {
@@ -72,8 +73,11 @@ TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(int64_t model_dim, int6
       pre_norm_(pre_norm) {}
 
 torch::Tensor TransformerEncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-  auto h = residual(x, norm1_, dropout_, pre_norm_,
-                    [&](const torch::Tensor& in) { return self_attention_(in, in, in, mask).context; });
+  auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
+    auto out = self_attention_(in, in, in, mask);
+    AttentionRecorder::record(SelfAttention::encoder, out.weights);
+    return out.context;
+  });
   return residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) { return feed_forward_(in); });
 }
 
@@ -95,7 +99,9 @@ DecoderLayerOutput TransformerDecoderLayerImpl::forward(const torch::Tensor& x, 
   auto h = residual(x, norm1_, dropout_, pre_norm_, [&](const torch::Tensor& in) {
     const auto [queries, kv] = self_attention_->project_self(in);
     const ProjectedKeyValue added{attention_operand(kv.keys), attention_operand(kv.values)};
-    return self_attention_->attend_projected(queries, self_cache.append(added), self_mask).context;
+    auto out = self_attention_->attend_projected(queries, self_cache.append(added), self_mask);
+    AttentionRecorder::record(SelfAttention::decoder, out.weights);
+    return out.context;
   });
   torch::Tensor cross_weights;
   h = residual(h, norm2_, dropout_, pre_norm_, [&](const torch::Tensor& in) {

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   cli.add_option("--attention", attention_svg, "write the first sentence's attention heatmap (SVG)");
   cli.add_flag("--attention-heads", attention_heads,
                "with --attention: also one heatmap per layer and head (FILE-layerL-headH.svg), "
-               "for models that have them");
+               "for models that have them;\na Transformer's also of its encoder's and decoder's self-attention "
+               "(FILE-encoder-..., FILE-decoder-...)");
   cli.add_option("--positional-encoding", encoding_svg,
                  "draw a Transformer's sinusoidal positional encoding (SVG: positions 0-59 down, the first\n"
                  "64 dimensions across); alone, nothing is translated");
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
       }
       if (first.empty()) throw nmt::Error("--attention needs a sentence (argument or --input)");
       nmt::AttentionMap map;
-      translator.translate_with_attention(first, map);
+      translator.translate_with_attention(first, map, 0, attention_heads);
       nmt::write_heatmaps(map, attention_svg, attention_heads);
     }
     if (!sentences.empty()) {

@@ -70,14 +70,26 @@ void write_heatmaps(const AttentionMap& map, const std::string& svg_path, bool p
   }
   const bool has_suffix = svg_path.size() > 4 && svg_path.compare(svg_path.size() - 4, 4, ".svg") == 0;
   const auto stem = has_suffix ? svg_path.substr(0, svg_path.size() - 4) : svg_path;
-  for (std::size_t l = 0; l < map.layer_head_weights.size(); ++l)
-    for (std::size_t h = 0; h < map.layer_head_weights[l].size(); ++h) {
-      auto one = map;
-      one.weights = map.layer_head_weights[l][h];
-      const auto path = stem + "-layer" + std::to_string(l + 1) + "-head" + std::to_string(h + 1) + ".svg";
-      data::write_file_atomically(path, attention_svg(one));
-    }
+  // One file per layer and head: `queries` down, `keys` across.
+  auto write_all = [&](const AttentionMap::LayerHeadMaps& maps, const std::string& prefix,
+                       const std::vector<std::string>& queries, const std::vector<std::string>& keys) {
+    for (std::size_t l = 0; l < maps.size(); ++l)
+      for (std::size_t h = 0; h < maps[l].size(); ++h) {
+        AttentionMap one;
+        one.target_pieces = queries;
+        one.source_pieces = keys;
+        one.weights = maps[l][h];
+        const auto path = prefix + "-layer" + std::to_string(l + 1) + "-head" + std::to_string(h + 1) + ".svg";
+        data::write_file_atomically(path, attention_svg(one));
+      }
+  };
+  write_all(map.layer_head_weights, stem, map.target_pieces, map.source_pieces);
   spdlog::info("per-head heatmaps written to {}-layer*-head*.svg", stem);
+  if (map.encoder_self.empty()) return;
+  write_all(map.encoder_self, stem + "-encoder", map.source_pieces, map.source_pieces);
+  write_all(map.decoder_self, stem + "-decoder", map.decoder_inputs, map.decoder_inputs);
+  spdlog::info("self-attention heatmaps written to {}-encoder-layer*-head*.svg (source by source) and "
+               "{}-decoder-layer*-head*.svg (causal: the decoder's inputs, <s> and the output)", stem, stem);
 }
 
 }  // namespace nmt

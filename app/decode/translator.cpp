@@ -14,6 +14,8 @@
 #include "app/runtime/runtime.h"
 #include "common/error.h"
 #include "data/batching.h"
+#include "data/special_ids.h"
+#include "models/attention_recorder.h"
 #include "models/ensemble.h"
 #include "models/precision.h"
 
@@ -32,6 +34,18 @@ class EvalMode {
   models::Seq2SeqImpl& model_;
   bool was_training_;
 };
+
+std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix);
+
+// Per layer [1, heads, Q, K] -> [layer][head][query][key].
+AttentionMap::LayerHeadMaps maps_of(const std::vector<torch::Tensor>& layers) {
+  AttentionMap::LayerHeadMaps out;
+  for (const auto& layer : layers) {
+    out.emplace_back();
+    for (int64_t h = 0; h < layer.size(1); ++h) out.back().push_back(rows_of(layer[0][h]));
+  }
+  return out;
+}
 
 std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
   const auto m = matrix.to(torch::kFloat32).contiguous();
@@ -138,7 +152,8 @@ std::vector<std::string> Translator::translate(const std::vector<std::string>& s
   return out;
 }
 
-std::string Translator::translate_with_attention(const std::string& source, AttentionMap& map, int beam) const {
+std::string Translator::translate_with_attention(const std::string& source, AttentionMap& map, int beam,
+                                                 bool self_attention) const {
   const auto ids = tokenizers_.src->encode(source);
   map = {};
   if (ids.empty()) return "";
@@ -156,6 +171,21 @@ std::string Translator::translate_with_attention(const std::string& source, Atte
       map.layer_head_weights.emplace_back();
       for (int64_t h = 0; h < hyp.layer_attention.size(2); ++h)
         map.layer_head_weights.back().push_back(rows_of(hyp.layer_attention.select(1, l).select(1, h)));
+    }
+    // Self-attention: one teacher-forced pass over the translation found. An
+    // ensemble would record every member's layers together: single models only.
+    if (self_attention && dynamic_cast<models::EnsembleImpl*>(model_.get()) == nullptr) {
+      std::vector<int64_t> inputs{data::kBosId};
+      inputs.insert(inputs.end(), hyp.tokens.begin(), hyp.tokens.end());
+      const c10::InferenceMode inference;
+      const models::PrecisionScope precision(models::parse_precision(decoding_.precision), weights_);
+      const models::AttentionRecorder recorder;
+      model_->forward(batch.src, batch.src_lengths, torch::tensor(inputs).view({1, -1}).to(batch.src.device()));
+      map.encoder_self = maps_of(recorder.layers(models::SelfAttention::encoder));
+      map.decoder_self = maps_of(recorder.layers(models::SelfAttention::decoder));
+      map.decoder_inputs = map.target_pieces;
+      map.decoder_inputs.insert(map.decoder_inputs.begin(), "<s>");
+      map.decoder_inputs.pop_back();  // the last input is the last output piece, not </s>
     }
   }
   return tokenizers_.tgt->decode(out);

@@ -39,7 +39,10 @@ class Translator {
   // The n best translations of each source, best first (n <= beam size).
   std::vector<std::vector<ScoredTranslation>> translate_n_best(const std::vector<std::string>& sources, int n,
                                                                int beam = 0, const SourcesDone& done = {}) const;
-  std::string translate_with_attention(const std::string& source, AttentionMap& attention, int beam = 0) const;
+  // With `self_attention`, a Transformer's map also gets its encoder and decoder
+  // self-attention (one more teacher-forced pass; not for ensembles).
+  std::string translate_with_attention(const std::string& source, AttentionMap& attention, int beam = 0,
+                                       bool self_attention = false) const;
 
   const DecodingConfig& decoding() const { return decoding_; }
   std::int64_t parameter_count() const;

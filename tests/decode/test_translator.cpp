@@ -2,6 +2,8 @@
 // the translations being good.
 #include <catch2/catch.hpp>
 
+#include <numeric>
+
 #include "app/decode/heatmap.h"
 #include "app/decode/translator.h"
 #include "common/error.h"
@@ -65,6 +67,48 @@ TEST_CASE("attention has a row per target piece and a column per source piece", 
   }
   const auto svg = nmt::attention_svg(map);
   CHECK_THAT(svg, Contains("<svg") && Contains("&lt;/s&gt;"));
+}
+
+TEST_CASE("a Transformer's self-attention maps: the encoder's source by source, the decoder's causal", "[translator]") {
+  const auto t = nmt::test::tiny_model("translator-self-attention", "transformer");
+  nmt::AttentionMap map;
+  const auto translator = translator_for(t, 1, 64);
+  translator.translate_with_attention(kSources[0], map);
+  CHECK(map.encoder_self.empty());  // only when asked
+  const auto text = translator.translate_with_attention(kSources[0], map, 0, true);
+  CHECK(text == translator.translate({kSources[0]}).front());
+  const auto S = map.source_pieces.size(), T = map.target_pieces.size();
+  REQUIRE(map.encoder_self.size() == 2);  // layers
+  REQUIRE(map.decoder_self.size() == 2);
+  REQUIRE(map.decoder_inputs.size() == T);
+  CHECK(map.decoder_inputs.front() == "<s>");
+  for (std::size_t l = 0; l < 2; ++l) {
+    REQUIRE(map.encoder_self[l].size() == 2);  // heads
+    for (const auto& head : map.encoder_self[l]) {
+      REQUIRE(head.size() == S);
+      for (const auto& row : head) {
+        REQUIRE(row.size() == S);
+        CHECK(std::accumulate(row.begin(), row.end(), 0.0) == Approx(1.0).margin(1e-4));
+      }
+    }
+    for (const auto& head : map.decoder_self[l]) {
+      REQUIRE(head.size() == T);
+      for (std::size_t q = 0; q < T; ++q) {
+        REQUIRE(head[q].size() == T);
+        CHECK(std::accumulate(head[q].begin(), head[q].end(), 0.0) == Approx(1.0).margin(1e-4));
+        for (std::size_t k = q + 1; k < T; ++k) CHECK(head[q][k] == 0.0f);  // no look ahead
+      }
+    }
+  }
+  const auto dir = nmt::test::scratch_dir("translator-self-attention-svg");
+  nmt::write_heatmaps(map, (dir / "att.svg").string(), true);
+  for (const auto* name : {"att.svg", "att-layer2-head2.svg", "att-encoder-layer1-head2.svg", "att-decoder-layer2-head1.svg"})
+    CHECK(std::filesystem::exists(dir / name));
+  // A GRU has no self-attention.
+  const auto gru = nmt::test::tiny_model("translator-self-attention-gru");
+  nmt::AttentionMap gru_map;
+  translator_for(gru, 1, 64).translate_with_attention(kSources[0], gru_map, 0, true);
+  CHECK(gru_map.encoder_self.empty());
 }
 
 TEST_CASE("opening a model for translation accepts only decoding overrides", "[translator]") {
