@@ -38,7 +38,13 @@ int main(int argc, char** argv) {
   cli.add_option("--time-budget", time_budget,
                  "wall-clock minutes for the whole run, validation included (overrides "
                  "training.time_budget_minutes)");
-  cli.add_flag("--resume", options.resume, "continue from the model directory's checkpoint");
+  std::string resume;
+  cli.add_option("--resume", resume,
+                 "continue from the model directory's checkpoint; --resume auto: continue if there is one,\n"
+                 "else start (for ranks that torchrun --max-restarts starts again)")
+      ->expected(0, 1)
+      ->default_str("always")
+      ->check(CLI::IsMember({"always", "auto"}));
   cli.add_option("--init-from", options.init_from,
                  "fine-tune: start from this model directory's weights and tokenizer, with a fresh optimizer, "
                  "schedule, step counter, best score and data position");
@@ -47,6 +53,8 @@ int main(int argc, char** argv) {
                  "--nproc_per_node N); under torchrun, leave it out")
       ->check(CLI::Range(1, 1024));
   CLI11_PARSE(cli, argc, argv);
+  options.resume = resume == "always";
+  options.resume_if_checkpoint = resume == "auto";
   return nmt::run_main([&] {
     auto config = nmt::load_config(config_path);
     if (!model_dir.empty()) overrides.push_back("training.model_dir=" + model_dir);

@@ -34,6 +34,7 @@ void for_each_scalar(State& s, Visit&& visit) {
 constexpr const char* kScheduleBest = "schedule_best_score";
 constexpr const char* kDataChecksum = "data_checksum";  // int64 with the checksum's bits
 constexpr const char* kTrainPairs = "train_pairs";
+constexpr const char* kRankRngs = "rng_ranks";  // [ranks, bytes]; "rng" stays rank 0's
 
 // Scalars are stored as one-element float64 tensors (exact for the integers we keep).
 struct Writer {
@@ -58,7 +59,7 @@ struct Reader {
 }  // namespace
 
 void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
-                     const TrainerState& s, const ExponentialAverage* average) {
+                     const TrainerState& s, const ExponentialAverage* average, const torch::Tensor& rank_rngs) {
   torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
   model.save(model_archive);
   optimizer.save(optimizer_archive);
@@ -69,6 +70,7 @@ void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch:
   Writer{archive}(kTrainPairs, s.train_pairs);
   archive.write(kDataChecksum, torch::tensor(static_cast<int64_t>(s.data_checksum), torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  if (rank_rngs.defined()) archive.write(kRankRngs, rank_rngs);
   if (average) average->write(archive);
   std::ostringstream bytes;
   archive.save_to(bytes);
@@ -81,7 +83,8 @@ std::string read_checkpoint(const std::string& path) {
 }
 
 bool restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
-                        torch::optim::Optimizer& optimizer, TrainerState& s, ExponentialAverage* average) {
+                        torch::optim::Optimizer& optimizer, TrainerState& s, ExponentialAverage* average,
+                        torch::Tensor* rank_rngs) {
   try {
     torch::serialize::InputArchive archive, model_archive, optimizer_archive;
     archive.load_from(bytes.data(), bytes.size());
@@ -100,6 +103,10 @@ bool restore_checkpoint(const std::string& bytes, const std::string& name, model
     archive.read("rng", rng);
     auto generator = at::detail::getDefaultCPUGenerator();
     generator.set_state(rng);
+    if (rank_rngs) {
+      torch::Tensor ranks;
+      *rank_rngs = archive.try_read(kRankRngs, ranks) ? ranks : torch::Tensor();
+    }
     return average == nullptr || average->read(archive, name);
   } catch (const c10::Error& e) {
     throw Error(name + ": cannot load checkpoint (does the config match?): " + e.what_without_backtrace());

@@ -34,9 +34,12 @@ struct TrainerState {
 };
 
 // Model, optimizer, trainer state, the RNG and the parameter average (when
-// the run keeps one), written atomically.
+// the run keeps one), written atomically. `rank_rngs` ([ranks, bytes] uint8,
+// optional): every rank's random state, so that each rank of a resumed
+// data-parallel run draws what it would have drawn without the stop.
 void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
-                     const TrainerState& state, const ExponentialAverage* average = nullptr);
+                     const TrainerState& state, const ExponentialAverage* average = nullptr,
+                     const torch::Tensor& rank_rngs = {});
 // Returns false when `average` was given but the checkpoint has none (it
 // keeps the model's weights then).
 bool load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch::optim::Optimizer& optimizer,
@@ -46,8 +49,10 @@ bool load_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch:
 // to the others: the file's bytes, and the state restored from bytes (`name`
 // is the file, for errors).
 std::string read_checkpoint(const std::string& path);
+// `rank_rngs`, when given, gets the ranks' random states (undefined in
+// checkpoints written before they were kept).
 bool restore_checkpoint(const std::string& bytes, const std::string& name, models::Seq2SeqImpl& model,
                         torch::optim::Optimizer& optimizer, TrainerState& state,
-                        ExponentialAverage* average = nullptr);
+                        ExponentialAverage* average = nullptr, torch::Tensor* rank_rngs = nullptr);
 
 }  // namespace nmt

@@ -1,5 +1,6 @@
 #include "app/train/trainer.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
@@ -122,9 +123,10 @@ class Trainer {
       if (stop) break;
     }
     if (state_.step == 0) throw Error("training stopped before the first step: " + stop_reason);
-    if (!leader()) return;
+    // Every rank takes part (their random states go into the checkpoint); rank 0 writes.
     if (last_validated_step_ != state_.step) validate_and_save(false);  // saves the checkpoint too
     else save_state();
+    if (!leader()) return;
     spdlog::info("training stopped: {}; best {} {:.2f} at step {}; model in {}", stop_reason,
                  config_.training.best_metric, state_.best_score, state_.best_step, dir_.path);
   }
@@ -145,13 +147,14 @@ class Trainer {
   void set_up() {
     const auto& t = config_.training;
     if (t.model_dir.empty()) throw Error("config: training.model_dir (or --model-dir) must be set");
-    const bool fine_tune = !options_.init_from.empty();
-    if (fine_tune && options_.resume)
+    if (!options_.init_from.empty() && options_.resume)
       throw Error("--init-from starts a new run and --resume continues one: give one of them (a fine-tuning run "
-                  "that stopped continues with --resume alone)");
+                  "that stopped continues with --resume alone, or give --resume auto with --init-from)");
+    bool has_checkpoint = false;
     if (leader()) {
       std::filesystem::create_directories(dir_.path);
-      if (!options_.resume && data::file_exists(dir_.checkpoint()))
+      has_checkpoint = data::file_exists(dir_.checkpoint());
+      if (!options_.resume && !options_.resume_if_checkpoint && has_checkpoint)
         throw Error(dir_.checkpoint() + " exists: continue it with --resume, or choose another --model-dir");
       auto sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(dir_.log());
       sink->set_pattern("[%Y-%m-%d %H:%M:%S] [%l] %v");
@@ -162,6 +165,11 @@ class Trainer {
       spdlog::set_level(spdlog::level::warn);  // rank 0 reports progress for all
     }
     set_up_processes();
+    resuming_ = options_.resume || (options_.resume_if_checkpoint && leader_says(has_checkpoint));
+    const bool fine_tune = !options_.init_from.empty() && !resuming_;
+    if (options_.resume_if_checkpoint)
+      spdlog::info(resuming_ ? "--resume auto: {} exists: continuing it" : "--resume auto: no {} yet: starting",
+                   dir_.checkpoint());
     torch::manual_seed(t.seed);
 
     // Rank 0 generates the corpus and trains (or, fine-tuning, adopts) the
@@ -187,11 +195,12 @@ class Trainer {
     optimizer_ = make_optimizer(t, *model_);
     // Rank 0 alone validates and saves: it alone keeps the parameter average.
     if (leader() && t.ema_decay > 0) average_ = std::make_unique<ExponentialAverage>(*model_, t.ema_decay);
-    if (options_.resume) {
+    torch::Tensor rank_rngs;
+    if (resuming_) {
       // Rank 0 reads the checkpoint and sends it: the others need no access to its file.
       auto bytes = leader() ? read_checkpoint(dir_.checkpoint()) : std::string();
       if (group_) bytes = broadcast_bytes(*group_, bytes);
-      if (!restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_, average_.get())) {
+      if (!restore_checkpoint(bytes, dir_.checkpoint(), *model_, *optimizer_, state_, average_.get(), &rank_rngs)) {
         spdlog::warn("{} has no parameter average (training.ema_decay was 0): it starts at the checkpoint's weights",
                      dir_.checkpoint());
         average_ = std::make_unique<ExponentialAverage>(*model_, t.ema_decay);
@@ -202,8 +211,20 @@ class Trainer {
     } else if (group_) {
       broadcast_parameters(*group_, *model_);
     }
-    // Every rank starts from the same weights; each draws its own dropout masks.
-    if (!leader()) torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
+    // Every rank starts from the same weights; each draws its own dropout
+    // masks: on from its own state in the checkpoint, or from a seed of its rank.
+    const bool rank_rng_kept = rank_rngs.defined() && rank_rngs.size(0) == env_.world_size;
+    if (resuming_ && group_ && !rank_rng_kept)
+      spdlog::info("{} holds no random state for each of {} ranks (written by another number of ranks or an older "
+                   "nmt): ranks above 0 draw from new seeds, so the run is not bit-exact with an uninterrupted one",
+                   dir_.checkpoint(), env_.world_size);
+    if (!leader()) {
+      if (rank_rng_kept) {
+        auto generator = at::detail::getDefaultCPUGenerator();
+        generator.set_state(rank_rngs[env_.rank].contiguous());
+      }
+      else torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
+    }
     if (leader()) {
       auto validation_decoding = config_.decoding;
       validation_decoding.beam_size = 1;
@@ -334,13 +355,35 @@ class Trainer {
                   "in another model directory.");
   }
 
+  // One value of rank 0's, on every rank.
+  bool leader_says(bool value) {
+    if (!group_) return value;
+    auto shared = torch::tensor({value ? 1.0 : 0.0}, torch::kFloat64);
+    group_->broadcast(shared);
+    return shared.item<double>() != 0;
+  }
+
+  // Every rank's random state ([ranks, bytes] uint8), on every rank: a
+  // collective, so every rank calls it at every checkpoint.
+  torch::Tensor rank_rng_states() {
+    const auto mine = at::detail::getDefaultCPUGenerator().get_state();
+    if (!group_) return mine.unsqueeze(0);
+    auto all = torch::zeros({env_.world_size, mine.numel()}, torch::kInt64);
+    all[env_.rank].copy_(mine.to(torch::kInt64));
+    group_->all_reduce_sum(all);
+    return all.to(torch::kUInt8);
+  }
+
+  // Every rank calls it; rank 0 writes the checkpoint.
+  void save_state() { write_checkpoint(rank_rng_states()); }
+
   // Rank 0 only: the checkpoint, with the time trained so far.
-  void save_state() {
+  void write_checkpoint(const torch::Tensor& rank_rngs) {
     if (!leader()) return;
     state_.train_pairs = static_cast<int64_t>(prepared_.train->size());
     state_.data_checksum = prepared_.train->info().source_checksum;
     state_.train_seconds = base_train_seconds_ + seconds_since(run_start_);
-    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_, average_.get());
+    save_checkpoint(dir_.checkpoint(), *model_, *optimizer_, state_, average_.get(), rank_rngs);
   }
 
   // Rank 0 only: the others carry on to the next update and wait for it there.
@@ -348,6 +391,7 @@ class Trainer {
   // count for early stopping and the plateau schedule (see TrainerState).
   void validate_and_save(bool scheduled) {
     last_validated_step_ = state_.step;
+    const auto rank_rngs = rank_rng_states();  // before validation draws anything
     if (!leader()) return;
     const bool by_bleu = config_.training.best_metric == "bleu";
     Validation v;
@@ -382,7 +426,7 @@ class Trainer {
       if (schedule_.on_validation(schedule_improved, state_.plateau))
         spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.plateau));
     }
-    save_state();
+    write_checkpoint(rank_rngs);
     spdlog::info("validation step {} | ppl {:.2f} | BLEU {:.2f} | best {} {:.2f} at step {}{} | {:.1f} s",
                  state_.step, v.ppl, v.bleu, config_.training.best_metric, state_.best_score, state_.best_step,
                  improved ? " (new best)" : "", v.seconds);
@@ -416,6 +460,7 @@ class Trainer {
 
   Config config_;
   TrainOptions options_;
+  bool resuming_ = false;  // --resume, or --resume auto with a checkpoint
   ModelDir dir_;
   DistributedEnv env_;
   std::unique_ptr<ProcessGroup> group_;  // set when there are several ranks

@@ -7,6 +7,10 @@ namespace nmt {
 
 struct TrainOptions {
   bool resume = false;  // continue from the model directory's checkpoint
+  // --resume auto: continue when the model directory has a checkpoint, start
+  // (or fine-tune, with init_from) when it has none: what a rank restarted by
+  // torchrun --max-restarts needs, at its first start and after a failure.
+  bool resume_if_checkpoint = false;
   std::string init_from;  // fine-tuning: start from this model directory's weights (app/train/init_from.h)
 };
 

@@ -120,6 +120,49 @@ TEST_CASE("a run resumes on another number of ranks", "[distributed]") {
   CHECK(nlohmann::json::parse(metrics.back()).at("step").get<int>() == 8);
 }
 
+TEST_CASE("a 2-rank run resumed from its checkpoint ends with the weights of an uninterrupted one", "[distributed]") {
+  const auto dir = nmt::test::scratch_dir("dist-exact-resume").string();
+  const auto config = write_config(dir, "transformer");
+  // With dropout each rank draws its own masks: their random states must survive the stop.
+  const auto args = "--config " + config + " --set model.dropout=0.2 training.save_every=3 --model-dir ";
+  const auto whole = run(two_ranks(args + dir + "/whole", free_port()), "dist-exact-whole");
+  INFO(whole.err);
+  REQUIRE(whole.status == 0);
+  const auto first = run(two_ranks(args + dir + "/parts --set training.max_steps=3", free_port()), "dist-exact-1");
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  const auto second = run(two_ranks(args + dir + "/parts --resume", free_port()), "dist-exact-2");
+  INFO(second.err);
+  REQUIRE(second.status == 0);
+  CHECK_THAT(second.err, Contains("resumed from") && Contains("step 3"));
+  // The weights at the end: each checkpoint's (best.pt may be an earlier validation's).
+  auto whole_model = nmt::load_model_dir(dir + "/whole", "cpu"), parts_model = nmt::load_model_dir(dir + "/parts", "cpu");
+  nmt::load_weights(*whole_model.model, dir + "/whole/checkpoint.pt");
+  nmt::load_weights(*parts_model.model, dir + "/parts/checkpoint.pt");
+  const auto a = whole_model.model->named_parameters(), b = parts_model.model->named_parameters();
+  for (const auto& p : a) {
+    INFO(p.key());
+    CHECK(torch::equal(p.value(), b[p.key()]));
+  }
+}
+
+TEST_CASE("--resume auto starts without a checkpoint and continues with one", "[distributed]") {
+  const auto dir = nmt::test::scratch_dir("dist-resume-auto").string();
+  const auto config = write_config(dir, "gru");
+  const auto train = tool("nmt-train") + " --config " + config + " --model-dir " + dir + "/model --resume auto";
+  const auto first = run(train + " --set training.max_steps=2", "dist-resume-auto-1");
+  INFO(first.err);
+  REQUIRE(first.status == 0);
+  CHECK_THAT(first.err, Contains("--resume auto: no " + dir + "/model/checkpoint.pt yet: starting"));
+  const auto second = run(train + " --set training.max_steps=4", "dist-resume-auto-2");
+  INFO(second.err);
+  REQUIRE(second.status == 0);
+  CHECK_THAT(second.err, Contains("continuing it") && Contains("resumed from") && Contains("step 2"));
+  const auto bad = run(tool("nmt-train") + " --config " + config + " --resume sometimes", "dist-resume-auto-bad");
+  CHECK(bad.status != 0);
+  CHECK_THAT(bad.err, Contains("sometimes"));
+}
+
 TEST_CASE("torchrun's environment is checked", "[distributed]") {
   const auto dir = nmt::test::scratch_dir("dist-env").string();
   const auto config = write_config(dir, "gru");
