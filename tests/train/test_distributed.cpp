@@ -191,3 +191,35 @@ TEST_CASE("torchrun starts the ranks", "[distributed]") {
   CHECK_THAT(r.err, Contains("distributed: 2 ranks"));
   CHECK(nmt::data::file_exists(dir + "/model/best.pt"));
 }
+
+TEST_CASE("a rank lost under torchrun --max_restarts is followed by a resumed run that finishes", "[distributed]") {
+  if (run("command -v torchrun", "which-torchrun").status != 0) {
+    WARN("SKIPPED: torchrun is not installed (Debian: python3-torch)");
+    return;
+  }
+  const auto dir = nmt::test::scratch_dir("dist-restart").string();
+  const auto config = write_config(dir, "gru");
+  const auto model = dir + "/model";
+  // In torchrun's first attempt rank 1 is killed (SIGKILL) once the first
+  // checkpoint exists; the agent then starts both ranks again.
+  nmt::test::write_file(dir + "/rank.sh",
+                        "#!/bin/sh\n"
+                        "if [ \"$RANK\" = 1 ] && [ \"$TORCHELASTIC_RESTART_COUNT\" = 0 ]; then\n"
+                        "  " + tool("nmt-train") + " \"$@\" & pid=$!\n"
+                        "  while [ ! -f " + model + "/checkpoint.pt ]; do sleep 0.05; done\n"
+                        "  kill -9 $pid; wait $pid; exit 137\n"
+                        "fi\n"
+                        "exec " + tool("nmt-train") + " \"$@\"\n");
+  std::filesystem::permissions(dir + "/rank.sh", std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
+  const auto r = run("timeout 300 torchrun --redirects 2 --tee 2 --nproc_per_node 2 --max_restarts 1 --master_port " +
+                         std::to_string(free_port()) + " --no_python " + dir + "/rank.sh --config " + config +
+                         " --model-dir " + model + " --resume auto --set training.max_steps=300 training.save_every=2",
+                     "dist-restart");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.err, Contains("no " + model + "/checkpoint.pt yet: starting") && Contains("continuing it") &&
+                        Contains("resumed from"));
+  const auto metrics = nmt::data::read_lines(model + "/metrics.jsonl");
+  REQUIRE_FALSE(metrics.empty());
+  CHECK(nlohmann::json::parse(metrics.back()).at("step").get<int>() == 300);
+}
