@@ -78,6 +78,10 @@ struct TrainingConfig {
   // one optimizer step, as K ranks would. The update is the mean over all
   // their target tokens.
   int accumulate_gradients = 1;
+  // Data-parallel ranks all-reduce their gradients in buckets of about this
+  // many MB while the backward pass runs (app/train/gradient_buckets.h); 0 =
+  // one all-reduce of all of them after the backward pass.
+  double gradient_buckets_mb = 0;
   // How long a rank waits for the others in a collective (rank 0 validates
   // while the others wait) before it gives up with an error.
   double distributed_timeout_minutes = 30;

@@ -231,6 +231,8 @@ std::vector<ConfigField> config_fields(Config& c) {
                    "`auto` (CUDA when present), `cpu`, `cuda` or `cuda:N`", t.device),
       int_field("training.accumulate_gradients",
                    "batches whose gradients are added before one update (a K times larger batch)", t.accumulate_gradients, 1, 4096),
+      real_field("training.gradient_buckets_mb",
+                   "data-parallel ranks all-reduce gradients in buckets of about this many MB while the backward pass runs (PyTorch DDP uses 25); 0 = one all-reduce after the backward pass", t.gradient_buckets_mb, 0, 100000),
       real_field("training.distributed_timeout_minutes",
                    "how long a rank waits for the others before it stops with an error", t.distributed_timeout_minutes, 0, 10080, true),
       choice_field("training.precision",

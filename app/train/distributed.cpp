@@ -233,6 +233,12 @@ void ProcessGroup::all_reduce_sum(torch::Tensor& tensor) {
   });
 }
 
+std::function<void()> ProcessGroup::all_reduce_sum_async(const torch::Tensor& tensor) {
+  std::vector<torch::Tensor> tensors{tensor};
+  auto work = impl_->group->allreduce(tensors);
+  return [impl = impl_.get(), work] { impl->run("all-reduce", work); };
+}
+
 void ProcessGroup::broadcast(torch::Tensor& tensor, int root) {
   on_backend_device(tensor, [&](torch::Tensor& t) {
     std::vector<torch::Tensor> tensors{t};

@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -46,6 +47,10 @@ class ProcessGroup {
   std::string backend() const;  // "gloo" or "nccl"
 
   void all_reduce_sum(torch::Tensor& tensor);
+  // The same, started now and finished by calling the returned function
+  // (which reports a lost rank as all_reduce_sum does). `tensor` is on the
+  // backend's device and must not be touched until then.
+  std::function<void()> all_reduce_sum_async(const torch::Tensor& tensor);
   void broadcast(torch::Tensor& tensor, int root = 0);
   void barrier();
 

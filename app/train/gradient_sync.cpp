@@ -23,15 +23,17 @@ int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, St
     p.mutable_grad().copy_(flat.narrow(0, offset, n).view_as(p));
     offset += n;
   }
+  all_reduce_statistics(group, totals);
+  return flat.numel() * static_cast<int64_t>(flat.element_size());
+}
+
+void all_reduce_statistics(ProcessGroup& group, StepResult& totals) {
   // float64, so token counts and loss sums stay exact.
-  auto stats = torch::tensor({totals.loss, totals.nll, static_cast<double>(totals.tokens)}, torch::kFloat64)
-                   .to(flat.device());
+  auto stats = torch::tensor({totals.loss, totals.nll, static_cast<double>(totals.tokens)}, torch::kFloat64);
   group.all_reduce_sum(stats);
-  stats = stats.cpu();
   totals.loss = stats[0].item<double>();
   totals.nll = stats[1].item<double>();
   totals.tokens = static_cast<int64_t>(stats[2].item<double>());
-  return flat.numel() * static_cast<int64_t>(flat.element_size());
 }
 
 void broadcast_parameters(ProcessGroup& group, models::Seq2SeqImpl& model) {

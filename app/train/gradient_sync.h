@@ -14,6 +14,9 @@ namespace nmt {
 // ranks' batches. Returns the bytes of gradient all-reduced.
 int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, StepResult& totals);
 
+// The batch statistics (loss, nll, tokens) summed over the ranks.
+void all_reduce_statistics(ProcessGroup& group, StepResult& totals);
+
 // Rank 0's parameters and buffers, on every rank.
 void broadcast_parameters(ProcessGroup& group, models::Seq2SeqImpl& model);
 

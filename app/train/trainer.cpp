@@ -22,6 +22,7 @@
 #include "app/train/curves.h"
 #include "app/train/distributed.h"
 #include "app/train/exponential_average.h"
+#include "app/train/gradient_buckets.h"
 #include "app/train/gradient_sync.h"
 #include "app/train/init_from.h"
 #include "app/train/lr_schedule.h"
@@ -139,6 +140,7 @@ class Trainer {
     double sync_seconds = 0;
     int64_t sync_bytes = 0;
     double sampling_seconds = 0;  // subword sampling
+    int64_t early_buckets = 0;    // GradientBuckets::launched_during_backward() when the window began
     Clock::time_point since = Clock::now();
   };
 
@@ -225,6 +227,11 @@ class Trainer {
       }
       else torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
     }
+    if (group_ && t.gradient_buckets_mb > 0) {
+      buckets_ = std::make_unique<GradientBuckets>(*group_, *model_, t.gradient_buckets_mb);
+      spdlog::info("gradients all-reduced in {} buckets of up to {} MB while the backward pass runs", buckets_->buckets(),
+                   t.gradient_buckets_mb);
+    }
     if (leader()) {
       auto validation_decoding = config_.decoding;
       validation_decoding.beam_size = 1;
@@ -296,12 +303,15 @@ class Trainer {
   void run_update(const std::vector<const std::vector<int64_t>*>& members) {
     const auto& t = config_.training;
     StepResult totals;
-    for (std::size_t k = 0; k < members.size(); ++k)
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      if (buckets_ && k + 1 == members.size()) buckets_->arm();  // the last backward pass's gradients are final
       totals += accumulate_gradients(*model_, make_batch(*members[k], static_cast<int>(k)).to(torch::Device(device_)),
                                      t.label_smoothing, models::parse_precision(t.precision));
+    }
     if (group_) {
+      // With buckets most of the all-reduce ran during the backward pass: this is what is left.
       const auto start = Clock::now();
-      window_.sync_bytes += all_reduce_gradients(*group_, *model_, totals);
+      window_.sync_bytes += buckets_ ? buckets_->finish(totals) : all_reduce_gradients(*group_, *model_, totals);
       window_.sync_seconds += seconds_since(start);
     }
     ++state_.step;
@@ -332,7 +342,13 @@ class Trainer {
     eta = std::min(eta, batches_left / per_update / steps_per_second);
     std::string sync;
     if (group_)
-      sync = fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps, 1000 * w.sync_seconds / w.steps);
+      sync = buckets_ ? fmt::format(" | all-reduce {:.1f} MB in {} buckets ({:.1f} during the backward pass), {:.0f} ms "
+                                    "after the backward pass",
+                                    w.sync_bytes / 1e6 / w.steps, buckets_->buckets(),
+                                    static_cast<double>(buckets_->launched_during_backward() - w.early_buckets) / w.steps,
+                                    1000 * w.sync_seconds / w.steps)
+                      : fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps,
+                                    1000 * w.sync_seconds / w.steps);
     if (sampler_) sync += fmt::format(" | sampling {:.0f} ms", 1000 * w.sampling_seconds / w.steps);
     spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | {:.0f} MiB anon | "
                  "elapsed {} | eta {}",
@@ -340,6 +356,7 @@ class Trainer {
                  schedule_.at_step(state_.step, state_.plateau), w.totals.tokens / secs, sync, anonymous_rss_mib(),
                  format_duration(elapsed), format_duration(eta));
     w = Window{};
+    if (buckets_) w.early_buckets = buckets_->launched_during_backward();
   }
 
   // The checkpoint's batch position means something only for the data it was
@@ -464,6 +481,7 @@ class Trainer {
   ModelDir dir_;
   DistributedEnv env_;
   std::unique_ptr<ProcessGroup> group_;  // set when there are several ranks
+  std::unique_ptr<GradientBuckets> buckets_;  // with training.gradient_buckets_mb, on several ranks
   LrSchedule schedule_;
   TrainerState state_;
   PreparedData prepared_;

@@ -4,46 +4,20 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "app/decode/model_dir.h"
 #include "data/text_file.h"
 #include "helpers.h"
 #include "tiny_model.h"
+#include "train/distributed_helpers.h"
 
 using Catch::Matchers::Contains;
 using nmt::test::run;
 using nmt::test::tool;
+using nmt::test::free_port;
+using nmt::test::write_config;
+using nmt::test::relative_difference;
 
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t n = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A small model on the generated corpus, no dropout (ranks draw their own masks).
-std::string write_config(const std::string& dir, const std::string& type) {
-  nmt::test::write_file(dir + "/config.yaml",
-                        "data:\n  train: " + dir + "/corpus/train\n  valid: " + dir + "/corpus/valid\n"
-                        "  generate: true\n  generate_train: 3000\n  generate_valid: 20\n  generate_test: 20\n"
-                        "tokenizer:\n  prefix: " + dir + "/corpus/spm\n  vocab_size: 200\n"
-                        "model:\n  type: " + type + "\n  embedding_dim: 32\n  hidden_dim: 32\n  heads: 2\n"
-                        "  ff_dim: 64\n  encoder_layers: 2\n  decoder_layers: 2\n  dropout: 0.0\n"
-                        "training:\n  batch_tokens: 600\n  max_steps: 6\n  log_every: 2\n  validate_every: 1000\n"
-                        "  scheduler: noam\n  warmup_steps: 4\n");
-  return dir + "/config.yaml";
-}
 
 // Both ranks in the background of one shell; the command's status is rank 0's.
 std::string two_ranks(const std::string& args, int port) {
@@ -54,10 +28,17 @@ std::string two_ranks(const std::string& args, int port) {
          "timeout 300 " + tool("nmt-train") + " " + args;
 }
 
-// The weights of two model directories' best.pt, compared as in tiny_model.h.
-double relative_difference(const std::string& a_dir, const std::string& b_dir) {
-  const auto a = nmt::load_model_dir(a_dir, "cpu"), b = nmt::load_model_dir(b_dir, "cpu");
-  return nmt::test::relative_weight_difference(*a.model, *b.model);
+// The two model directories' checkpoints hold the same weights, bit for bit
+// (best.pt may be an earlier validation's).
+void check_same_final_weights(const std::string& a_dir, const std::string& b_dir) {
+  auto a = nmt::load_model_dir(a_dir, "cpu"), b = nmt::load_model_dir(b_dir, "cpu");
+  nmt::load_weights(*a.model, a_dir + "/checkpoint.pt");
+  nmt::load_weights(*b.model, b_dir + "/checkpoint.pt");
+  const auto pb = b.model->named_parameters();
+  for (const auto& p : a.model->named_parameters()) {
+    INFO(p.key());
+    CHECK(torch::equal(p.value(), pb[p.key()]));
+  }
 }
 
 }  // namespace
@@ -81,6 +62,28 @@ TEST_CASE("2 ranks make the update of 1 process accumulating 2 batches", "[distr
       CHECK(difference < 1e-5);
       // Not trivially equal: 6 updates moved the weights away from the start.
       CHECK(nmt::data::read_lines(dir + "/two/metrics.jsonl").size() == 1);
+    }
+  }
+}
+
+TEST_CASE("gradients all-reduced in buckets during the backward pass give the weights of one all-reduce after it", "[distributed]") {
+  for (const std::string type : {"gru", "transformer"}) {
+    DYNAMIC_SECTION(type) {
+      const auto dir = nmt::test::scratch_dir("dist-buckets-" + type).string();
+      const auto config = write_config(dir, type);
+      // Accumulating 2 batches per rank: only the last backward pass's gradients are final.
+      const auto args = "--config " + config + " --set training.accumulate_gradients=2 --model-dir ";
+      const auto one = run(two_ranks(args + dir + "/one", free_port()), "dist-buckets-one-" + type);
+      INFO(one.err);
+      REQUIRE(one.status == 0);
+      // 0.002 MB: many buckets, several launched while the backward pass still runs.
+      const auto buckets = run(two_ranks(args + dir + "/buckets --set training.gradient_buckets_mb=0.002", free_port()),
+                               "dist-buckets-many-" + type);
+      INFO(buckets.err);
+      REQUIRE(buckets.status == 0);
+      CHECK_THAT(buckets.err, Contains("buckets of up to 0.002 MB") && Contains("during the backward pass"));
+      CHECK_THAT(buckets.err, !Contains("(0.0 during"));  // the hooks launched them, not the wait after
+      check_same_final_weights(dir + "/one", dir + "/buckets");
     }
   }
 }
@@ -135,15 +138,7 @@ TEST_CASE("a 2-rank run resumed from its checkpoint ends with the weights of an 
   INFO(second.err);
   REQUIRE(second.status == 0);
   CHECK_THAT(second.err, Contains("resumed from") && Contains("step 3"));
-  // The weights at the end: each checkpoint's (best.pt may be an earlier validation's).
-  auto whole_model = nmt::load_model_dir(dir + "/whole", "cpu"), parts_model = nmt::load_model_dir(dir + "/parts", "cpu");
-  nmt::load_weights(*whole_model.model, dir + "/whole/checkpoint.pt");
-  nmt::load_weights(*parts_model.model, dir + "/parts/checkpoint.pt");
-  const auto a = whole_model.model->named_parameters(), b = parts_model.model->named_parameters();
-  for (const auto& p : a) {
-    INFO(p.key());
-    CHECK(torch::equal(p.value(), b[p.key()]));
-  }
+  check_same_final_weights(dir + "/whole", dir + "/parts");
 }
 
 TEST_CASE("--resume auto starts without a checkpoint and continues with one", "[distributed]") {
