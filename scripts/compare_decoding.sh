@@ -5,7 +5,7 @@
 # the other. Each tool times its own translation (model loading left out).
 #   scripts/compare_decoding.sh MODEL_DIR [SOURCE_FILE]   (default: Multi30k's test2016.de)
 # Prints, per search, sentences/s of both and the ratio: fp32 against fp32, then
-# nmt at the model's own decoding.precision against PyTorch's fp32; and how
+# nmt in bf16 and in int8 (decoding.precision) against PyTorch's fp32; and how
 # many translations of the fp32 runs differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,6 @@ source_file=${2:-corpora/multi30k/test2016.de}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 build/nmt-export --model "$model" --to pytorch "$work/exported" 2>/dev/null
-precision=$(sed -n 's/^  precision: *\([a-z0-9]*\).*/\1/p' "$model/config.yaml" | tail -1)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 rate() { sed -n 's/.*translated [0-9]* sentences in [0-9.]* s (\([0-9.]*\) sentences\/s).*/\1/p' "$1" | tail -1; }
@@ -38,9 +37,9 @@ for beam in 1 5; do
   differ=$(paste -d '\t' "$work/nmt.$beam" "$work/torch.$beam" | awk -F '\t' '$1 != $2' | wc -l)
   printf '%s batched, fp32: nmt %s, PyTorch %s sentences/s, %.2fx (%s of %s translations differ)\n' \
     "$name" "$nmt_fp32" "$torch_fp32" "$(ratio "$nmt_fp32" "$torch_fp32")" "$differ" "$lines"
-  if [ "$precision" != fp32 ]; then
-    nmt_own=$(nmt "$beam" "$precision" "$work/nmt-own.$beam")
+  for precision in bf16 int8; do
+    nmt_other=$(nmt "$beam" "$precision" "$work/nmt-$precision.$beam")
     printf '%s batched, nmt %s against PyTorch fp32: nmt %s, PyTorch %s sentences/s, %.2fx\n' \
-      "$name" "$precision" "$nmt_own" "$torch_fp32" "$(ratio "$nmt_own" "$torch_fp32")"
-  fi
+      "$name" "$precision" "$nmt_other" "$torch_fp32" "$(ratio "$nmt_other" "$torch_fp32")"
+  done
 done
