@@ -17,7 +17,7 @@ for precision in fp32 bf16 int8; do
 import json, sys
 d = json.load(sys.stdin)
 t = d["translate"]
-cells = [f"{t[b][m][\"sentences_per_second\"]:.1f}" for b in ("beam1", "beam5") for m in ("batched", "single")]
-print(f"| {t[\"precision\"]} | " + " | ".join(cells) + f" | {d[\"peak_rss_mib\"]:.0f} MiB |")'
+cells = ["%.1f" % t[b][m]["sentences_per_second"] for b in ("beam1", "beam5") for m in ("batched", "single")]
+print("| %s | %s | %.0f MiB |" % (t["precision"], " | ".join(cells), d["peak_rss_mib"]))'
 done
 echo "(sentences/s; $model, config $config)"

@@ -35,7 +35,12 @@ class EvalMode {
   bool was_training_;
 };
 
-std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix);
+std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
+  const auto m = matrix.to(torch::kFloat32).contiguous();
+  std::vector<std::vector<float>> rows;
+  for (int64_t r = 0; r < m.size(0); ++r) rows.emplace_back(m[r].data_ptr<float>(), m[r].data_ptr<float>() + m.size(1));
+  return rows;
+}
 
 // Per layer [1, heads, Q, K] -> [layer][head][query][key].
 AttentionMap::LayerHeadMaps maps_of(const std::vector<torch::Tensor>& layers) {
@@ -45,13 +50,6 @@ AttentionMap::LayerHeadMaps maps_of(const std::vector<torch::Tensor>& layers) {
     for (int64_t h = 0; h < layer.size(1); ++h) out.back().push_back(rows_of(layer[0][h]));
   }
   return out;
-}
-
-std::vector<std::vector<float>> rows_of(const torch::Tensor& matrix) {
-  const auto m = matrix.to(torch::kFloat32).contiguous();
-  std::vector<std::vector<float>> rows;
-  for (int64_t r = 0; r < m.size(0); ++r) rows.emplace_back(m[r].data_ptr<float>(), m[r].data_ptr<float>() + m.size(1));
-  return rows;
 }
 
 std::string file_bytes(const std::string& path) {
