@@ -141,7 +141,7 @@ TEST_CASE("a 2-rank run resumed from its checkpoint ends with the weights of an 
   check_same_final_weights(dir + "/whole", dir + "/parts");
 }
 
-TEST_CASE("--resume auto starts without a checkpoint and continues with one", "[distributed]") {
+TEST_CASE("nmt-train --resume auto starts without a checkpoint and continues with one", "[distributed]") {
   const auto dir = nmt::test::scratch_dir("dist-resume-auto").string();
   const auto config = write_config(dir, "gru");
   const auto train = tool("nmt-train") + " --config " + config + " --model-dir " + dir + "/model --resume auto";
