@@ -214,7 +214,8 @@ class Trainer {
       broadcast_parameters(*group_, *model_);
     }
     // Every rank starts from the same weights; each draws its own dropout
-    // masks: on from its own state in the checkpoint, or from a seed of its rank.
+    // masks: from its own state in the checkpoint when resuming, else from a
+    // seed of its rank.
     const bool rank_rng_kept = rank_rngs.defined() && rank_rngs.size(0) == env_.world_size;
     if (resuming_ && group_ && !rank_rng_kept)
       spdlog::info("{} holds no random state for each of {} ranks (written by another number of ranks or an older "
@@ -224,8 +225,9 @@ class Trainer {
       if (rank_rng_kept) {
         auto generator = at::detail::getDefaultCPUGenerator();
         generator.set_state(rank_rngs[env_.rank].contiguous());
+      } else {
+        torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
       }
-      else torch::manual_seed(static_cast<uint64_t>(t.seed) + 1000003ULL * env_.rank + state_.step);
     }
     if (group_ && t.gradient_buckets_mb > 0) {
       buckets_ = std::make_unique<GradientBuckets>(*group_, *model_, t.gradient_buckets_mb);
