@@ -99,12 +99,13 @@ namespace {
 thread_local Precision current = Precision::fp32;
 thread_local WeightCache* cache = nullptr;
 
+// Parameters (leaves that require grad) outlive a scope's steps, while
+// activations' addresses are reused: only parameters are cached by address.
+bool is_parameter(const torch::Tensor& t) { return t.is_leaf() && t.requires_grad(); }
+
 torch::Tensor in_bf16(const torch::Tensor& t) {
   if (!t.defined() || t.scalar_type() == torch::kBFloat16) return t;
-  // Only parameters (leaves that require grad) are cached: they outlive the
-  // scope's steps, while activations' addresses are reused.
-  const bool parameter = t.is_leaf() && t.requires_grad();
-  if (cache == nullptr || torch::GradMode::is_enabled() || !parameter) return t.to(torch::kBFloat16);
+  if (cache == nullptr || torch::GradMode::is_enabled() || !is_parameter(t)) return t.to(torch::kBFloat16);
   return cache->get({t}, torch::kBFloat16);
 }
 
@@ -147,7 +148,7 @@ torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const 
                static_cast<double>(weight.size(0)));
   if (current == Precision::int8) {
     // Only weights that outlive the scope are packed: parameters and the cache's own copies.
-    const bool stable = (weight.is_leaf() && weight.requires_grad()) || (cache != nullptr && cache->made(weight));
+    const bool stable = is_parameter(weight) || (cache != nullptr && cache->made(weight));
     if (cache != nullptr && !torch::GradMode::is_enabled() && stable) return (*cache->int8(weight, bias))(x);
     return torch::nn::functional::linear(x.to(torch::kFloat32), weight, bias);
   }

@@ -9,7 +9,6 @@
 
 #include "app/decode/model_dir.h"
 #include "common/error.h"
-#include "data/atomic_file.h"
 #include "data/special_ids.h"
 #include "data/text_file.h"
 
@@ -74,19 +73,13 @@ void export_pytorch(const std::string& model_dir, const std::string& out) {
   const auto bytes = torch::pickle_save(c10::IValue(state));
 
   std::filesystem::create_directories(out);
-  const ModelDir source{model_dir};
-  const bool joint = loaded.tokenizers.joint();
-  const auto from = source.tokenizer_models(joint), to = ModelDir{out}.tokenizer_models(joint);
-  for (std::size_t i = 0; i < from.size(); ++i)
-    data::replace_file_atomically(to[i], [&](const std::string& tmp) {
-      std::filesystem::copy_file(from[i], tmp, std::filesystem::copy_options::overwrite_existing);
-    });
+  store_tokenizers(ModelDir{out}, loaded.tokenizers);
   data::write_file_atomically(out + "/config.json",
                               export_config(loaded.config, loaded.tokenizers, weights).dump(2) + "\n");
   // The weights last: a directory with weights.pt is complete.
   data::write_file_atomically(weights_path, std::string(bytes.begin(), bytes.end()));
   spdlog::info("exported {} ({} {}, {} tensors) to {}", model_dir, loaded.config.model.type,
-               joint ? "joint vocabulary" : "two vocabularies", weights.size(), out);
+               loaded.tokenizers.joint() ? "joint vocabulary" : "two vocabularies", weights.size(), out);
 }
 
 }  // namespace nmt

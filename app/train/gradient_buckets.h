@@ -47,8 +47,7 @@ class GradientBuckets {
 
  private:
   struct Bucket {
-    std::vector<std::size_t> parameters;  // indices into parameters_
-    int64_t elements = 0;
+    std::vector<torch::Tensor> parameters;
     std::size_t ready = 0;
     torch::Tensor flat;
     std::function<void()> wait;  // set once launched
@@ -58,8 +57,7 @@ class GradientBuckets {
   void launch(Bucket& bucket);
 
   ProcessGroup& group_;
-  std::vector<torch::Tensor> parameters_;
-  std::vector<std::size_t> bucket_of_;  // per parameter
+  std::vector<std::size_t> bucket_of_;  // per parameter, in the model's order
   std::vector<Bucket> buckets_;
   std::size_t next_launch_ = 0;
   bool armed_ = false;

@@ -6,23 +6,31 @@
 
 namespace nmt {
 
-int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, StepResult& totals) {
+torch::Tensor flat_gradients(std::vector<torch::Tensor>& parameters) {
   torch::NoGradGuard no_grad;
-  auto parameters = model.parameters();
   std::vector<torch::Tensor> grads;
   for (auto& p : parameters) {
-    // A rank without a batch this update (the end of an epoch) has no gradients: it adds zeros.
     if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
     grads.push_back(p.grad().reshape({-1}));
   }
-  auto flat = torch::cat(grads);
-  group.all_reduce_sum(flat);
+  return torch::cat(grads);
+}
+
+void copy_to_gradients(const torch::Tensor& flat, std::vector<torch::Tensor>& parameters) {
+  torch::NoGradGuard no_grad;
   int64_t offset = 0;
   for (auto& p : parameters) {
     const int64_t n = p.numel();
     p.mutable_grad().copy_(flat.narrow(0, offset, n).view_as(p));
     offset += n;
   }
+}
+
+int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, StepResult& totals) {
+  auto parameters = model.parameters();
+  auto flat = flat_gradients(parameters);
+  group.all_reduce_sum(flat);
+  copy_to_gradients(flat, parameters);
   all_reduce_statistics(group, totals);
   return flat.numel() * static_cast<int64_t>(flat.element_size());
 }

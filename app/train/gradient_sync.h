@@ -1,13 +1,23 @@
 #pragma once
 // What data-parallel training exchanges between ranks: gradients and batch
 // statistics every update, parameters and checkpoints at the start.
+#include <torch/types.h>
+
 #include <string>
+#include <vector>
 
 #include "app/train/distributed.h"
 #include "app/train/train_step.h"
 #include "models/seq2seq.h"
 
 namespace nmt {
+
+// The gradients of `parameters` in one flat tensor, for one all-reduce; a
+// parameter without a gradient this update (unused, or no batch on this rank)
+// gets zeros, so it adds nothing.
+torch::Tensor flat_gradients(std::vector<torch::Tensor>& parameters);
+// `flat` (as flat_gradients made it) back into the parameters' gradients.
+void copy_to_gradients(const torch::Tensor& flat, std::vector<torch::Tensor>& parameters);
 
 // Sums every rank's gradients (one all-reduce of one flat buffer) and batch
 // statistics, so `totals` and the gradients are those of the union of all
