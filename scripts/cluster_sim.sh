@@ -14,7 +14,8 @@
 #   NMT_SET     more --set overrides, e.g. "training.gradient_buckets_mb=25"
 #   NMT_THREADS LibTorch threads per rank (default 1: see docs/training-at-scale.md)
 #   NMT_KEEP    keep the model directory here (default: a temporary one)
-#   NMT_CUT_LINK_AFTER  seconds after which the last rank's link goes down (a lost machine)
+#   NMT_CUT_LINK_AFTER  seconds after the first checkpoint at which the last rank's link
+#                       goes down (a lost machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?usage: scripts/cluster_sim.sh N BANDWIDTH [STEPS]}
@@ -70,6 +71,9 @@ for r in $(seq 0 $((n - 1))); do
 done
 set +f
 if [ -n "${NMT_CUT_LINK_AFTER:-}" ]; then
+  # Counted from the first checkpoint, not from the start: on a busy machine the
+  # ranks may still be setting up after any fixed time.
+  while kill -0 "$rank0" 2>/dev/null && [ ! -e "$model/checkpoint.pt" ]; do sleep 0.2; done
   sleep "$NMT_CUT_LINK_AFTER"
   echo "cluster_sim: link of rank $((n - 1)) down" >&2
   ip -n "$prefix-$((n - 1))" link set eth0 down

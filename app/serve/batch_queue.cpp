@@ -42,6 +42,11 @@ std::size_t BatchQueue::batches_run() const {
   return batches_;
 }
 
+std::size_t BatchQueue::queued_sentences() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queued_sentences_;
+}
+
 std::vector<BatchQueue::Pending> BatchQueue::next_batch(std::unique_lock<std::mutex>& lock) {
   changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   if (queue_.empty()) return {};

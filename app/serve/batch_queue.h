@@ -50,7 +50,8 @@ class BatchQueue {
   // Translates what is queued, then ends the worker. Idempotent.
   void stop();
 
-  std::size_t batches_run() const;  // translation calls so far (for tests)
+  std::size_t batches_run() const;       // translation calls so far (for tests)
+  std::size_t queued_sentences() const;  // waiting for a batch (for tests)
 
  private:
   struct Pending {

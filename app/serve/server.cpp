@@ -205,6 +205,8 @@ int Server::in_flight() const { return impl_->in_flight; }
 
 std::size_t Server::batches_run() const { return impl_->queue.batches_run(); }
 
+std::size_t Server::queued_sentences() const { return impl_->queue.queued_sentences(); }
+
 std::string describe_model(const Config& config, std::int64_t parameters, const std::string& name,
                            const ServeLimits& limits) {
   const auto& m = config.model;

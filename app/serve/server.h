@@ -39,9 +39,11 @@ class Server {
   void run();
   // Thread-safe; returns at once (run() does the finishing).
   void stop();
-  // Requests being handled now, and batched searches run so far (for tests).
+  // Requests being handled now, batched searches run so far, and sentences
+  // waiting for a batch (for tests).
   int in_flight() const;
   std::size_t batches_run() const;
+  std::size_t queued_sentences() const;
 
  private:
   struct Impl;

@@ -261,8 +261,7 @@ TEST_CASE("a full queue answers 503 with Retry-After", "[serve]") {
   limits.batch_wait_ms = 3000;  // the first request waits in the queue for company
   const RunningServer s(limits);
   auto first = std::async(std::launch::async, [&] { return s.post({{"text", "Ein Hund ."}}); });
-  wait_until([&] { return s.server.in_flight() == 1; });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // from the handler into the queue
+  wait_until([&] { return s.server.queued_sentences() == 1; });
   const auto second = s.post({{"texts", {"Eine Katze .", "Zwei Katzen ."}}});
   REQUIRE(second);
   CHECK(second->status == 503);

@@ -67,7 +67,7 @@ TEST_CASE("a cut link ends the run with an error naming the lost rank, and the c
   const auto dir = nmt::test::scratch_dir("cluster-cut").string();
   const auto config = nmt::test::write_config(dir, "gru");
   const auto model = dir + "/model";
-  const auto cut = run(cluster_sim("NMT_CONFIG=" + config + " NMT_KEEP=" + model + " NMT_CUT_LINK_AFTER=6 NMT_SET='" +
+  const auto cut = run(cluster_sim("NMT_CONFIG=" + config + " NMT_KEEP=" + model + " NMT_CUT_LINK_AFTER=2 NMT_SET='" +
                                        "training.save_every=5 training.distributed_timeout_minutes=0.25'",
                                    "2 100mbit 100000000"),
                        "cluster-cut");
