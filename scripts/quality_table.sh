@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The weights of one training run, scored on Multi30k's valid and test2016
-# with greedy search and beam 5, one JSON line each:
+# The weights of one training run, scored on its config's valid and test sets
+# (data.valid, data.test) with greedy search and beam 5, one JSON line each:
 #   best        best.pt: the weights validation chose (the average, with training.ema_decay)
 #   last        the checkpoint's own weights at the end (never averaged)
 #   average-N   nmt-average of the last N weights the run kept (training.keep_last_weights)
@@ -10,7 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:?usage: scripts/quality_table.sh MODEL_DIR [N]}
 n=${2:-5}
-data=corpora/multi30k
+# The sets and languages of the run's own config (as nmt-train wrote it): "PREFIX SRC TGT" per line.
+sets=$(awk '/^data:/ { d = 1; next } /^[^ ]/ { d = 0 }
+            d && $1 ~ /^(valid|test|src_lang|tgt_lang):$/ { gsub(/"/, "", $2); v[$1] = $2 }
+            END { for (i = 1; i <= 2; ++i) { k = i == 1 ? "valid:" : "test:"
+                                             if (v[k] != "") print v[k], v["src_lang:"], v["tgt_lang:"] } }' \
+          "$model/config.yaml")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,12 +28,12 @@ if [ -d "$model/weights" ]; then
 fi
 for candidate in "${candidates[@]}"; do
   name=${candidate%%:*} dir=${candidate#*:}
-  for split in valid test2016; do
+  while read -r prefix src tgt; do
     for beam in 1 5; do
-      bleu=$(build/nmt-evaluate --model "$dir" --beam "$beam" --src "$data/$split.de" --ref "$data/$split.en" \
-               --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["bleu"]["score"], 2), round(d["chrf"]["score"], 2))')
+      bleu=$(build/nmt-evaluate --model "$dir" --beam "$beam" --src "$prefix.$src" --ref "$prefix.$tgt" \
+               --json </dev/null 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["bleu"]["score"], 2), round(d["chrf"]["score"], 2))')
       printf '{"run": "%s", "weights": "%s", "set": "%s", "beam": %s, "bleu": %s, "chrf2": %s}\n' \
-        "$model" "$name" "$split" "$beam" "${bleu% *}" "${bleu#* }"
+        "$model" "$name" "$(basename "$prefix")" "$beam" "${bleu% *}" "${bleu#* }"
     done
-  done
+  done <<<"$sets"
 done
