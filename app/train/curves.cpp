@@ -64,9 +64,10 @@ struct Series {
   std::vector<std::pair<double, double>> xy;  // step, value
 };
 
-// One panel at horizontal offset `x0`: axes, ticks, the series and a legend.
+// One panel at horizontal offset `x0`: axes, ticks, the series and a legend,
+// top right for falling curves, bottom right for rising ones (where they are not).
 std::string panel(int x0, const std::string& label, const std::vector<Series>& series, Range steps,
-                  const std::vector<CurvePoint>& points) {
+                  const std::vector<CurvePoint>& points, bool legend_below) {
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& s : series)
     for (const auto& [x, y] : s.xy) lo = std::min(lo, y), hi = std::max(hi, y);
@@ -113,7 +114,9 @@ std::string panel(int x0, const std::string& label, const std::vector<Series>& s
     std::snprintf(buf, sizeof buf,
                   "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n"
                   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"%s\">%s</text>\n",
-                  s.color.c_str(), path.c_str(), right - 6, top + 16 + 16 * legend, s.color.c_str(), s.name.c_str());
+                  s.color.c_str(), path.c_str(), right - 6,
+                  legend_below ? bottom - 8 - 16 * (static_cast<int>(series.size()) - 1 - legend) : top + 16 + 16 * legend,
+                  s.color.c_str(), s.name.c_str());
     svg += buf;
     ++legend;
   }
@@ -159,8 +162,8 @@ std::string curves_svg(const std::vector<CurvePoint>& points, const std::string&
                 "<text x=\"%d\" y=\"14\" font-size=\"13\">%s</text>\n",
                 width, height, kLeft, escape_xml(title).c_str());
   std::string svg = buf;
-  svg += panel(0, "loss (nats per token)", {train, valid}, steps, points);
-  svg += panel(kLeft + kPanelWidth + kGap, "BLEU", {bleu}, steps, points);
+  svg += panel(0, "loss (nats per token)", {train, valid}, steps, points, false);
+  svg += panel(kLeft + kPanelWidth + kGap, "BLEU", {bleu}, steps, points, true);
   return svg + "</svg>\n";
 }
 
