@@ -1,5 +1,8 @@
-// c10d's Gloo header needs this before it is included (Debian's LibTorch has Gloo).
+// c10d's Gloo header needs this before it is included (Debian's LibTorch has Gloo);
+// Torch's CMake package usually passes it already.
+#ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO
+#endif
 #include "app/train/distributed.h"
 
 #include <c10/util/Exception.h>
