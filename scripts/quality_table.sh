@@ -10,12 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:?usage: scripts/quality_table.sh MODEL_DIR [N]}
 n=${2:-5}
-# The sets and languages of the run's own config (as nmt-train wrote it): "PREFIX SRC TGT" per line.
-sets=$(awk '/^data:/ { d = 1; next } /^[^ ]/ { d = 0 }
-            d && $1 ~ /^(valid|test|src_lang|tgt_lang):$/ { gsub(/"/, "", $2); v[$1] = $2 }
-            END { for (i = 1; i <= 2; ++i) { k = i == 1 ? "valid:" : "test:"
-                                             if (v[k] != "") print v[k], v["src_lang:"], v["tgt_lang:"] } }' \
-          "$model/config.yaml")
+# A value of the run's data section, as nmt-train wrote it into the model directory.
+data_value() {
+  awk -v key="  $1:" '/^data:/ { d = 1; next } /^[^ ]/ { d = 0 } d && index($0, key) == 1 { print $2; exit }' \
+    "$model/config.yaml" | tr -d '"'
+}
+src=$(data_value src_lang) tgt=$(data_value tgt_lang)
+sets="$(data_value valid) $(data_value test)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -28,12 +29,12 @@ if [ -d "$model/weights" ]; then
 fi
 for candidate in "${candidates[@]}"; do
   name=${candidate%%:*} dir=${candidate#*:}
-  while read -r prefix src tgt; do
+  for prefix in $sets; do
     for beam in 1 5; do
       bleu=$(build/nmt-evaluate --model "$dir" --beam "$beam" --src "$prefix.$src" --ref "$prefix.$tgt" \
-               --json </dev/null 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["bleu"]["score"], 2), round(d["chrf"]["score"], 2))')
+               --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["bleu"]["score"], 2), round(d["chrf"]["score"], 2))')
       printf '{"run": "%s", "weights": "%s", "set": "%s", "beam": %s, "bleu": %s, "chrf2": %s}\n' \
         "$model" "$name" "$(basename "$prefix")" "$beam" "${bleu% *}" "${bleu#* }"
     done
-  done <<<"$sets"
+  done
 done

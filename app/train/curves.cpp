@@ -104,21 +104,20 @@ std::string panel(int x0, const std::string& label, const std::vector<Series>& s
   std::snprintf(buf, sizeof buf, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">step (training minutes)</text>\n",
                 (left + right) / 2, bottom + 46);
   svg += buf;
-  int legend = 0;
-  for (const auto& s : series) {
+  const int legends = static_cast<int>(series.size());
+  for (int legend = 0; legend < legends; ++legend) {
+    const auto& s = series[legend];
     std::string path;
     for (const auto& [x, y] : s.xy) {
       std::snprintf(buf, sizeof buf, "%.1f,%.1f ", steps.at(x, left, right), values.at(y, bottom, top));
       path += buf;
     }
+    const int legend_y = legend_below ? bottom - 8 - 16 * (legends - 1 - legend) : top + 16 + 16 * legend;
     std::snprintf(buf, sizeof buf,
                   "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n"
                   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"%s\">%s</text>\n",
-                  s.color.c_str(), path.c_str(), right - 6,
-                  legend_below ? bottom - 8 - 16 * (static_cast<int>(series.size()) - 1 - legend) : top + 16 + 16 * legend,
-                  s.color.c_str(), s.name.c_str());
+                  s.color.c_str(), path.c_str(), right - 6, legend_y, s.color.c_str(), s.name.c_str());
     svg += buf;
-    ++legend;
   }
   return svg;
 }
