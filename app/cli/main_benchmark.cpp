@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
           {"seconds_per_step", train.seconds_per_step()},
           {"parameter_average_ms_per_step", 1000 * train.average_seconds / std::max(1, train.steps)},
           {"subword_sampling_ms_per_step", 1000 * train.sampling_seconds / std::max(1, train.steps)},
+          {"subword_sampling_waited_ms_per_step", 1000 * train.sampling_waited_seconds / std::max(1, train.steps)},
           {"gflop_per_step", train.flops / std::max(1, train.steps) / 1e9},
           {"gflops_per_second", train.gflops_per_second()},
           {"peak_gflops", peak},

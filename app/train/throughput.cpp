@@ -8,6 +8,7 @@
 
 #include "app/decode/model_dir.h"
 #include "app/runtime/runtime.h"
+#include "app/train/batch_prefetch.h"
 #include "app/train/exponential_average.h"
 #include "app/train/optimizer.h"
 #include "app/train/prepare.h"
@@ -36,12 +37,16 @@ TrainThroughput measure_training(const Config& config, int steps) {
   TrainThroughput out;
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  std::unique_ptr<BatchPrefetch> prefetch;
+  if (sampler) prefetch = std::make_unique<BatchPrefetch>(*sampler, *prepared.train);
+  // As the trainer does: the next batch sampled while this one computes.
   auto batch_at = [&](int i) {
     const auto& members = batches[i % batches.size()];
-    if (!sampler) return data::make_batch(*prepared.train, members).to(device);
-    const auto start = Clock::now();
-    auto batch = sampler->batch(*prepared.train, members, static_cast<std::uint64_t>(i));
-    if (i > 0) out.sampling_seconds += since(start);
+    if (!prefetch) return data::make_batch(*prepared.train, members).to(device);
+    double waited = 0, sampled = 0;
+    auto batch = prefetch->take(members, static_cast<std::uint64_t>(i), waited, sampled);
+    prefetch->start(batches[(i + 1) % batches.size()], static_cast<std::uint64_t>(i) + 1);
+    if (i > 0) out.sampling_seconds += sampled, out.sampling_waited_seconds += waited;
     return batch.to(device);
   };
   const auto precision = models::parse_precision(t.precision);

@@ -17,8 +17,10 @@ struct TrainThroughput {
   // gradients).
   double flops = 0;
   // Included in `seconds`: the parameter average's updates (training.ema_decay)
-  // and the subword sampling of the batches (tokenizer.sampling_nbest).
+  // and the wait for the subword sampling of the batches (tokenizer.sampling_nbest),
+  // which runs ahead on another thread and takes `sampling_seconds` there.
   double average_seconds = 0;
+  double sampling_waited_seconds = 0;
   double sampling_seconds = 0;
   double tokens_per_second() const { return seconds > 0 ? target_tokens / seconds : 0; }
   double gflops_per_second() const { return seconds > 0 ? flops / seconds / 1e9 : 0; }

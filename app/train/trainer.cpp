@@ -18,6 +18,7 @@
 #include "app/decode/model_dir.h"
 #include "app/decode/translator.h"
 #include "app/runtime/runtime.h"
+#include "app/train/batch_prefetch.h"
 #include "app/train/checkpoint.h"
 #include "app/train/curves.h"
 #include "app/train/distributed.h"
@@ -112,7 +113,9 @@ class Trainer {
           if (index < batches_per_epoch_) mine.push_back(&batches[index]);
         }
         state_.batch_in_epoch = std::min(batches_per_epoch_, state_.batch_in_epoch + per_update);
-        run_update(mine);
+        // The next update's first batch, sampled ahead while this one computes.
+        const int64_t next = state_.batch_in_epoch + env_.rank;
+        run_update(mine, next < batches_per_epoch_ ? &batches[next] : nullptr);
         if (leader() && state_.step % t.log_every == 0) log_progress();
         if (state_.step % t.validate_every == 0) validate_and_save(true);
         else if (t.save_every > 0 && state_.step % t.save_every == 0) save_state();
@@ -139,7 +142,8 @@ class Trainer {
     int64_t steps = 0;
     double sync_seconds = 0;
     int64_t sync_bytes = 0;
-    double sampling_seconds = 0;  // subword sampling
+    double sampling_seconds = 0;         // subword sampling, wherever it ran
+    double sampling_waited_seconds = 0;  // what of it the updates waited for
     int64_t early_buckets = 0;    // GradientBuckets::launched_during_backward() when the window began
     Clock::time_point since = Clock::now();
   };
@@ -187,8 +191,10 @@ class Trainer {
       data::write_file_atomically(dir_.config(), to_yaml(config_));
     }
 
-    if (config_.tokenizer.sampling_nbest > 0)
+    if (config_.tokenizer.sampling_nbest > 0) {
       sampler_ = std::make_unique<SubwordSampler>(prepared_.tokenizers, config_.tokenizer, config_.data.max_length);
+      prefetch_ = std::make_unique<BatchPrefetch>(*sampler_, *prepared_.train);
+    }
     model_ = build_model_for(config_, prepared_.tokenizers);
     model_->to(torch::Device(device_));
     spdlog::info("model {} with {:.2f} M parameters on {} ({} threads; OpenMP waits: {})", config_.model.type,
@@ -290,24 +296,31 @@ class Trainer {
     return code;
   }
 
-  // The batch of `members`; with subword sampling, segmented anew from a
-  // seed of the run, the update and the batch's place in it.
-  data::Batch make_batch(const std::vector<int64_t>& members, int k) {
-    if (!sampler_) return data::make_batch(*prepared_.train, members);
-    const auto start = Clock::now();
-    const auto seed = (static_cast<uint64_t>(config_.training.seed) * 0x9E3779B97F4A7C15ULL) ^
-                      (static_cast<uint64_t>(state_.step) * 4096 + static_cast<uint64_t>(env_.rank) * 64 + k);
-    auto batch = sampler_->batch(*prepared_.train, members, seed);
-    window_.sampling_seconds += seconds_since(start);
+  // The seed of a sampled batch: of the run, the update and the batch's place in it.
+  uint64_t sampling_seed(int64_t step, int k) const {
+    return (static_cast<uint64_t>(config_.training.seed) * 0x9E3779B97F4A7C15ULL) ^
+           (static_cast<uint64_t>(step) * 4096 + static_cast<uint64_t>(env_.rank) * 64 + k);
+  }
+
+  // The batch of `members` (the update's k-th); with subword sampling,
+  // segmented anew (most often already, in the background), and the batch
+  // after it, `following` of the next update if it is the last, started.
+  data::Batch make_batch(const std::vector<const std::vector<int64_t>*>& members, std::size_t k,
+                         const std::vector<int64_t>* following) {
+    if (!prefetch_) return data::make_batch(*prepared_.train, *members[k]);
+    auto batch = prefetch_->take(*members[k], sampling_seed(state_.step, static_cast<int>(k)),
+                                 window_.sampling_waited_seconds, window_.sampling_seconds);
+    if (k + 1 < members.size()) prefetch_->start(*members[k + 1], sampling_seed(state_.step, static_cast<int>(k) + 1));
+    else if (following) prefetch_->start(*following, sampling_seed(state_.step + 1, 0));
     return batch;
   }
 
-  void run_update(const std::vector<const std::vector<int64_t>*>& members) {
+  void run_update(const std::vector<const std::vector<int64_t>*>& members, const std::vector<int64_t>* following) {
     const auto& t = config_.training;
     StepResult totals;
     for (std::size_t k = 0; k < members.size(); ++k) {
       if (buckets_ && k + 1 == members.size()) buckets_->arm();  // the last backward pass's gradients are final
-      totals += accumulate_gradients(*model_, make_batch(*members[k], static_cast<int>(k)).to(torch::Device(device_)),
+      totals += accumulate_gradients(*model_, make_batch(members, k, following).to(torch::Device(device_)),
                                      t.label_smoothing, models::parse_precision(t.precision));
     }
     if (group_) {
@@ -351,7 +364,9 @@ class Trainer {
                                     1000 * w.sync_seconds / w.steps)
                       : fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps,
                                     1000 * w.sync_seconds / w.steps);
-    if (sampler_) sync += fmt::format(" | sampling {:.0f} ms", 1000 * w.sampling_seconds / w.steps);
+    if (prefetch_)
+      sync += fmt::format(" | sampling {:.0f} ms ({:.0f} ms waited)", 1000 * w.sampling_seconds / w.steps,
+                          1000 * w.sampling_waited_seconds / w.steps);
     spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | {:.0f} MiB anon | "
                  "elapsed {} | eta {}",
                  state_.epoch, state_.step, w.totals.loss / w.totals.tokens, std::exp(w.totals.nll / w.totals.tokens),
@@ -492,6 +507,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   std::unique_ptr<ExponentialAverage> average_;  // rank 0, with training.ema_decay
   std::unique_ptr<SubwordSampler> sampler_;      // with tokenizer.sampling_nbest
+  std::unique_ptr<BatchPrefetch> prefetch_;      // of sampler_'s batches
   std::unique_ptr<Translator> translator_;  // rank 0: validation BLEU
   int64_t batches_per_epoch_ = 0;
   Window window_;

@@ -1,6 +1,7 @@
 // A run stopped and resumed continues exactly as one never stopped: the same
 // losses at every later step and bit-identical weights (CPU, same threads),
-// whether it stopped at max_steps or was killed with SIGKILL after a checkpoint.
+// whether it stopped at max_steps or was killed with SIGKILL after a checkpoint,
+// with subword sampling too.
 #include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -22,8 +23,9 @@ constexpr int kSteps = 30;
 
 // A tiny model whose run crosses an epoch boundary, uses dropout, and has a
 // plateau schedule that validation moves; `averaged`: validated on a
-// parameter average (training.ema_decay), keeping the last two validations' weights.
-nmt::Config resume_config(const std::string& dir, const std::string& type, bool averaged) {
+// parameter average (training.ema_decay), keeping the last two validations' weights;
+// `sampled`: subword sampling, each batch sampled ahead on another thread.
+nmt::Config resume_config(const std::string& dir, const std::string& type, bool averaged, bool sampled) {
   auto c = nmt::test::tiny_config(dir, type);
   c.training.threads = 1;
   c.training.batch_tokens = 800;
@@ -34,6 +36,7 @@ nmt::Config resume_config(const std::string& dir, const std::string& type, bool 
   c.training.validate_every = 10;
   c.training.max_steps = kSteps;
   c.decoding.max_length_b = 4;
+  if (sampled) c.tokenizer.sampling_nbest = 8;
   if (averaged) {
     c.training.ema_decay = 0.9;
     c.training.keep_last_weights = 2;
@@ -85,9 +88,9 @@ void check_same_checkpoint(const nmt::Config& c, const std::string& a, const std
   }
 }
 
-void check_exact_resume(const std::string& type, bool averaged) {
+void check_exact_resume(const std::string& type, bool averaged, bool sampled) {
   const auto dir = nmt::test::scratch_dir("exact-resume-" + type).string();
-  const auto c = resume_config(dir, type, averaged);
+  const auto c = resume_config(dir, type, averaged, sampled);
   const auto whole = dir + "/whole", stopped = dir + "/stopped", killed = dir + "/killed";
 
   train(c, whole, "", "resume-whole");
@@ -150,9 +153,9 @@ void check_exact_resume(const std::string& type, bool averaged) {
 }  // namespace
 
 TEST_CASE("an interrupted GRU run with a parameter average resumes exactly", "[resume]") {
-  check_exact_resume("gru", /*averaged=*/true);
+  check_exact_resume("gru", /*averaged=*/true, /*sampled=*/false);
 }
 
-TEST_CASE("an interrupted Transformer run resumes exactly", "[resume]") {
-  check_exact_resume("transformer", /*averaged=*/false);
+TEST_CASE("an interrupted Transformer run with subword sampling resumes exactly", "[resume]") {
+  check_exact_resume("transformer", /*averaged=*/false, /*sampled=*/true);
 }

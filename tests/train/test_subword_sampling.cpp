@@ -3,6 +3,7 @@
 // else keeps the one best segmentation.
 #include <catch2/catch.hpp>
 
+#include "app/train/batch_prefetch.h"
 #include "app/train/subword_sampling.h"
 #include "common/error.h"
 #include "data/batching.h"
@@ -51,6 +52,28 @@ TEST_CASE("sampled batches repeat under a seed, differ across seeds and spell th
   CHECK(tok.sample_encode(sentence, 1, 0.1, rng) == tok.encode(sentence));  // nbest 1: the best
 }
 
+TEST_CASE("a batch sampled ahead on another thread is the batch sampled when asked", "[sampling]") {
+  auto t = nmt::test::tiny_model("sampling-prefetch");
+  auto tokenizer = t.config.tokenizer;
+  tokenizer.sampling_nbest = 16;
+  const nmt::SubwordSampler sampler(t.data.tokenizers, tokenizer, t.config.data.max_length);
+  std::vector<int64_t> first(30), second(30);
+  for (int64_t i = 0; i < 30; ++i) first[i] = i, second[i] = 30 + i;
+  nmt::BatchPrefetch prefetch(sampler, *t.data.train);
+  double waited = 0, sampled = 0;
+  prefetch.start(first, 5);
+  const auto ahead = prefetch.take(first, 5, waited, sampled);
+  CHECK(torch::equal(ahead.src, sampler.batch(*t.data.train, first, 5).src));
+  CHECK(torch::equal(ahead.tgt_out, sampler.batch(*t.data.train, first, 5).tgt_out));
+  CHECK(sampled > 0);
+  // Started for other members or another seed: the one asked for is sampled then.
+  prefetch.start(second, 5);
+  CHECK(torch::equal(prefetch.take(first, 5, waited, sampled).src, ahead.src));
+  prefetch.start(first, 6);
+  CHECK(torch::equal(prefetch.take(first, 5, waited, sampled).src, ahead.src));
+  prefetch.start(second, 9);  // never taken: dropped when the prefetch goes
+}
+
 TEST_CASE("subword sampling needs a unigram tokenizer", "[sampling]") {
   auto t = nmt::test::tiny_model("sampling-bpe");
   auto tokenizer = t.config.tokenizer;
@@ -73,6 +96,6 @@ TEST_CASE("a training run with subword sampling logs its cost and learns", "[sam
   const auto r = nmt::test::run(nmt::test::tool("nmt-train") + " --config " + dir + "/config.yaml", "sampling-run");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  CHECK_THAT(r.err, Contains("| sampling "));
+  CHECK_THAT(r.err, Contains("| sampling ") && Contains(" ms waited)"));
   CHECK_THAT(r.err, Contains("validation step 12"));
 }
