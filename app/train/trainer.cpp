@@ -144,7 +144,7 @@ class Trainer {
     int64_t sync_bytes = 0;
     double sampling_seconds = 0;         // subword sampling, wherever it ran
     double sampling_waited_seconds = 0;  // what of it the updates waited for
-    int64_t early_buckets = 0;    // GradientBuckets::launched_during_backward() when the window began
+    int64_t early_buckets = 0;           // GradientBuckets::launched_during_backward() when the window began
     Clock::time_point since = Clock::now();
   };
 
