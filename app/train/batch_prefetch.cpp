@@ -1,18 +1,8 @@
 #include "app/train/batch_prefetch.h"
 
-#include <chrono>
+#include "common/stopwatch.h"
 
 namespace nmt {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-}  // namespace
 
 BatchPrefetch::~BatchPrefetch() {
   // A batch still being sampled reads the pairs: wait for it before they may go.

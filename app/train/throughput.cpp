@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include <chrono>
 #include <memory>
 
 #include "app/decode/model_dir.h"
@@ -14,6 +13,7 @@
 #include "app/train/prepare.h"
 #include "app/train/subword_sampling.h"
 #include "app/train/train_step.h"
+#include "common/stopwatch.h"
 #include "data/batching.h"
 #include "models/flop_count.h"
 
@@ -35,8 +35,6 @@ TrainThroughput measure_training(const Config& config, int steps) {
   std::unique_ptr<ExponentialAverage> average;
   if (t.ema_decay > 0) average = std::make_unique<ExponentialAverage>(*model, t.ema_decay);
   TrainThroughput out;
-  using Clock = std::chrono::steady_clock;
-  auto since = [](Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); };
   std::unique_ptr<BatchPrefetch> prefetch;
   if (sampler) prefetch = std::make_unique<BatchPrefetch>(*sampler, *prepared.train);
   // As the trainer does: the next batch sampled while this one computes.
@@ -60,10 +58,10 @@ TrainThroughput measure_training(const Config& config, int steps) {
     if (average) {
       const auto update_start = Clock::now();
       average->update(i);
-      out.average_seconds += since(update_start);
+      out.average_seconds += seconds_since(update_start);
     }
   }
-  out.seconds = since(start);
+  out.seconds = seconds_since(start);
   out.flops = 3 * forward_flops.flops();
   return out;
 }

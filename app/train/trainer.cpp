@@ -33,6 +33,7 @@
 #include "app/train/train_step.h"
 #include "app/train/validation.h"
 #include "common/error.h"
+#include "common/stopwatch.h"
 #include "data/batching.h"
 #include "data/text_file.h"
 
@@ -54,11 +55,6 @@ void on_interrupt(int signal) {
     return;
   }
   g_interrupted = signal;
-}
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 std::string format_duration(double seconds) {
