@@ -42,6 +42,10 @@ struct TokenizerConfig {
   // validation and test sets and translation keep the one best segmentation.
   int sampling_nbest = 0;
   double sampling_alpha = 0.1;
+  // Which sides are sampled: both | source | target (OpenNMT-py sets each side
+  // apart). The source alone leaves the target's length, and with it most of
+  // an update's cost, as it was.
+  std::string sampling_sides = "both";
 };
 
 using ModelConfig = models::ModelConfig;

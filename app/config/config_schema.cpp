@@ -155,6 +155,8 @@ std::vector<ConfigField> config_fields(Config& c) {
                    "subword regularization: each training pair is segmented anew whenever it is batched, drawn from this many best segmentations; 0 = off (unigram only)", k.sampling_nbest, 0, 1000),
       real_field("tokenizer.sampling_alpha",
                    "subword regularization: segmentations drawn with probability proportional to P^alpha (smaller: more varied)", k.sampling_alpha, 0, 100),
+      choice_field("tokenizer.sampling_sides",
+                   "subword regularization: the sides of each pair that are sampled; the others keep their best segmentation", k.sampling_sides, {"both", "source", "target"}),
 
       choice_field("model.type",
                    "model family: GRU encoder with Bahdanau attention decoder, or Transformer", m.type, {"gru", "transformer"}),

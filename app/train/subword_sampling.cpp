@@ -8,6 +8,7 @@ namespace nmt {
 
 SubwordSampler::SubwordSampler(data::Tokenizers tokenizers, const TokenizerConfig& tokenizer, int max_length)
     : tokenizers_(std::move(tokenizers)), nbest_(tokenizer.sampling_nbest), alpha_(tokenizer.sampling_alpha),
+      source_(tokenizer.sampling_sides != "target"), target_(tokenizer.sampling_sides != "source"),
       max_length_(static_cast<std::size_t>(max_length)) {
   if (tokenizer.type != "unigram")
     throw Error("tokenizer.sampling_nbest needs tokenizer.type 'unigram' (got '" + tokenizer.type +
@@ -17,8 +18,9 @@ SubwordSampler::SubwordSampler(data::Tokenizers tokenizers, const TokenizerConfi
 data::Batch SubwordSampler::batch(const data::PairSource& pairs, const std::vector<std::int64_t>& members,
                                   std::uint64_t seed) const {
   std::mt19937_64 rng(seed);
-  auto resample = [&](const data::Tokenizer& tokenizer, const int* ids, std::size_t n) {
+  auto resample = [&](bool side, const data::Tokenizer& tokenizer, const int* ids, std::size_t n) {
     std::vector<int> original(ids, ids + n);
+    if (!side) return original;
     auto sampled = tokenizer.sample_encode(tokenizer.decode(original), nbest_, alpha_, rng);
     return sampled.empty() || sampled.size() > max_length_ ? original : sampled;
   };
@@ -26,8 +28,8 @@ data::Batch SubwordSampler::batch(const data::PairSource& pairs, const std::vect
   sampled.reserve(members.size());
   for (const auto m : members) {
     const auto p = pairs.pair(static_cast<std::size_t>(m));
-    sampled.push_back({resample(*tokenizers_.src, p.src, p.src_len), resample(*tokenizers_.tgt, p.tgt, p.tgt_len),
-                       p.index});
+    sampled.push_back({resample(source_, *tokenizers_.src, p.src, p.src_len),
+                       resample(target_, *tokenizers_.tgt, p.tgt, p.tgt_len), p.index});
   }
   std::vector<std::int64_t> all(sampled.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int64_t>(i);

@@ -19,16 +19,17 @@ class SubwordSampler {
  public:
   SubwordSampler(data::Tokenizers tokenizers, const TokenizerConfig& tokenizer, int max_length);
 
-  // The batch of pairs `members`, each side drawn from its best segmentations
-  // with a generator seeded by `seed` (same seed, same batch: runs repeat and
-  // resume exactly). A side whose sample is longer than data.max_length keeps
-  // its dataset segmentation.
+  // The batch of pairs `members`, each sampled side (tokenizer.sampling_sides)
+  // drawn from its best segmentations with a generator seeded by `seed` (same
+  // seed, same batch: runs repeat and resume exactly). A side not sampled, or
+  // whose sample is longer than data.max_length, keeps its dataset segmentation.
   data::Batch batch(const data::PairSource& pairs, const std::vector<std::int64_t>& members, std::uint64_t seed) const;
 
  private:
   data::Tokenizers tokenizers_;
   int nbest_;
   double alpha_;
+  bool source_, target_;  // the sides sampled
   std::size_t max_length_;
 };
 

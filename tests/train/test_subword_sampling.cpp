@@ -52,6 +52,28 @@ TEST_CASE("sampled batches repeat under a seed, differ across seeds and spell th
   CHECK(tok.sample_encode(sentence, 1, 0.1, rng) == tok.encode(sentence));  // nbest 1: the best
 }
 
+TEST_CASE("tokenizer.sampling_sides samples the source or the target alone", "[sampling]") {
+  auto t = nmt::test::tiny_model("sampling-sides");
+  auto tokenizer = t.config.tokenizer;
+  tokenizer.sampling_nbest = 16;
+  std::vector<int64_t> members(40);
+  for (int64_t i = 0; i < 40; ++i) members[i] = i;
+  const auto plain = nmt::data::make_batch(*t.data.train, members);
+  tokenizer.sampling_sides = "source";
+  const auto source = nmt::SubwordSampler(t.data.tokenizers, tokenizer, 100).batch(*t.data.train, members, 3);
+  CHECK_FALSE(torch::equal(source.src, plain.src));
+  CHECK(torch::equal(source.tgt_in, plain.tgt_in));
+  CHECK(torch::equal(source.tgt_out, plain.tgt_out));
+  tokenizer.sampling_sides = "target";
+  const auto target = nmt::SubwordSampler(t.data.tokenizers, tokenizer, 100).batch(*t.data.train, members, 3);
+  CHECK(torch::equal(target.src, plain.src));
+  CHECK_FALSE(torch::equal(target.tgt_out, plain.tgt_out));
+  tokenizer.sampling_sides = "both";
+  const auto both = nmt::SubwordSampler(t.data.tokenizers, tokenizer, 100).batch(*t.data.train, members, 3);
+  CHECK_FALSE(torch::equal(both.src, plain.src));
+  CHECK_FALSE(torch::equal(both.tgt_out, plain.tgt_out));
+}
+
 TEST_CASE("a batch sampled ahead on another thread is the batch sampled when asked", "[sampling]") {
   auto t = nmt::test::tiny_model("sampling-prefetch");
   auto tokenizer = t.config.tokenizer;
