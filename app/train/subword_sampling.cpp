@@ -18,9 +18,9 @@ SubwordSampler::SubwordSampler(data::Tokenizers tokenizers, const TokenizerConfi
 data::Batch SubwordSampler::batch(const data::PairSource& pairs, const std::vector<std::int64_t>& members,
                                   std::uint64_t seed) const {
   std::mt19937_64 rng(seed);
-  auto resample = [&](bool side, const data::Tokenizer& tokenizer, const int* ids, std::size_t n) {
+  auto resample = [&](bool sample, const data::Tokenizer& tokenizer, const int* ids, std::size_t n) {
     std::vector<int> original(ids, ids + n);
-    if (!side) return original;
+    if (!sample) return original;
     auto sampled = tokenizer.sample_encode(tokenizer.decode(original), nbest_, alpha_, rng);
     return sampled.empty() || sampled.size() > max_length_ ? original : sampled;
   };
