@@ -104,6 +104,9 @@ void validate_for_training(const Config& c) {
   if (c.tokenizer.prefix.empty()) throw Error("config: tokenizer.prefix must be set");
   if (c.data.src_lang.empty() || c.data.tgt_lang.empty() || c.data.src_lang == c.data.tgt_lang)
     throw Error("config: data.src_lang and data.tgt_lang must be set and differ");
+  if (c.training.scheduler == "linear" && c.training.max_steps <= 0 && c.training.time_budget_minutes <= 0)
+    throw Error("config: training.scheduler linear decays to the end of the run: set training.max_steps or "
+                "training.time_budget_minutes");
 }
 
 std::string to_yaml(const Config& config) {

@@ -54,7 +54,7 @@ struct TrainingConfig {
   std::string model_dir;
   int seed = 1;
   double learning_rate = 1e-3;
-  std::string scheduler = "constant";  // constant | noam | plateau
+  std::string scheduler = "constant";  // constant | noam | plateau | linear
   int warmup_steps = 0;
   double decay_factor = 0.5;  // plateau: lr multiplier on a plateau
   int decay_patience = 2;     // plateau: validations without improvement before decaying

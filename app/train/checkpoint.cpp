@@ -24,8 +24,8 @@ void for_each_scalar(State& s, Visit&& visit) {
   visit("best_score", s.best_score);
   visit("best_step", s.best_step);
   visit("validations_without_improvement", s.validations_without_improvement);
-  visit("lr_plateau_scale", s.plateau.scale);
-  visit("lr_bad_validations", s.plateau.bad_validations);
+  visit("lr_plateau_scale", s.schedule.scale);
+  visit("lr_bad_validations", s.schedule.bad_validations);
   visit("train_seconds", s.train_seconds);
 }
 
@@ -35,6 +35,7 @@ constexpr const char* kScheduleBest = "schedule_best_score";
 constexpr const char* kDataChecksum = "data_checksum";  // int64 with the checksum's bits
 constexpr const char* kTrainPairs = "train_pairs";
 constexpr const char* kRankRngs = "rng_ranks";  // [ranks, bytes]; "rng" stays rank 0's
+constexpr const char* kTimeProgress = "lr_time_progress";  // absent: 0, no time spent
 
 // Scalars are stored as one-element float64 tensors (exact for the integers we keep).
 struct Writer {
@@ -68,6 +69,7 @@ void save_checkpoint(const std::string& path, models::Seq2SeqImpl& model, torch:
   for_each_scalar(s, Writer{archive});
   Writer{archive}(kScheduleBest, s.schedule_best_score);
   Writer{archive}(kTrainPairs, s.train_pairs);
+  Writer{archive}(kTimeProgress, s.schedule.time_progress);
   archive.write(kDataChecksum, torch::tensor(static_cast<int64_t>(s.data_checksum), torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
   if (rank_rngs.defined()) archive.write(kRankRngs, rank_rngs);
@@ -96,6 +98,8 @@ bool restore_checkpoint(const std::string& bytes, const std::string& name, model
     torch::Tensor schedule_best;
     if (archive.try_read(kScheduleBest, schedule_best)) s.schedule_best_score = schedule_best.item<double>();
     else s.schedule_best_score = s.has_best ? s.best_score : std::numeric_limits<double>::quiet_NaN();
+    torch::Tensor time_progress;
+    s.schedule.time_progress = archive.try_read(kTimeProgress, time_progress) ? time_progress.item<double>() : 0.0;
     torch::Tensor pairs, checksum;
     s.train_pairs = archive.try_read(kTrainPairs, pairs) ? static_cast<int64_t>(pairs.item<double>()) : -1;
     s.data_checksum = archive.try_read(kDataChecksum, checksum) ? static_cast<std::uint64_t>(checksum.item<int64_t>()) : 0;

@@ -25,7 +25,7 @@ struct TrainerState {
   // counted here, a resumed run would not continue as an uninterrupted one.
   double schedule_best_score = std::numeric_limits<double>::quiet_NaN();
   int64_t validations_without_improvement = 0;
-  PlateauState plateau;        // the learning-rate schedule's
+  ScheduleState schedule;      // the learning-rate schedule's
   double train_seconds = 0;    // over all runs
   // The training data the batch position refers to (0 / -1: unknown, in
   // checkpoints older than these fields).

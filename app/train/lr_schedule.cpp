@@ -6,30 +6,37 @@
 namespace nmt {
 
 LrSchedule::LrSchedule(std::string kind, double peak, int warmup_steps, double decay_factor,
-                       int decay_patience, double min_lr)
+                       int decay_patience, double min_lr, long max_steps)
     : kind_(std::move(kind)), peak_(peak), warmup_(warmup_steps), decay_factor_(decay_factor),
-      decay_patience_(decay_patience), min_lr_(min_lr) {}
+      decay_patience_(decay_patience), min_lr_(min_lr), max_steps_(max_steps) {}
 
-double LrSchedule::at_step(long step, const PlateauState& plateau) const {
+double LrSchedule::at_step(long step, const ScheduleState& state) const {
   const double s = static_cast<double>(std::max(1L, step));
   const double warm = warmup_ > 0 ? std::min(1.0, s / warmup_) : 1.0;
   if (kind_ == "noam") {
     if (warmup_ <= 0) return peak_ / std::sqrt(s);
     return peak_ * std::min(s / warmup_, std::sqrt(warmup_ / s));
   }
-  if (kind_ == "plateau") return std::max(min_lr_, peak_ * plateau.scale) * warm;
+  if (kind_ == "plateau") return std::max(min_lr_, peak_ * state.scale) * warm;
+  if (kind_ == "linear") {
+    // Whichever budget is nearer its end decides: a fixed budget is spent best
+    // by annealing to the floor as it runs out (Li et al. 2020, "Budgeted training").
+    const double by_steps = max_steps_ > 0 ? s / static_cast<double>(max_steps_) : 0.0;
+    const double progress = std::clamp(std::max(by_steps, state.time_progress), 0.0, 1.0);
+    return std::max(min_lr_, peak_ * warm * (1 - progress));
+  }
   return peak_ * warm;
 }
 
-bool LrSchedule::on_validation(bool improved, PlateauState& plateau) const {
+bool LrSchedule::on_validation(bool improved, ScheduleState& state) const {
   if (kind_ != "plateau") return false;
   if (improved) {
-    plateau.bad_validations = 0;
+    state.bad_validations = 0;
     return false;
   }
-  if (++plateau.bad_validations <= decay_patience_) return false;
-  plateau.bad_validations = 0;
-  plateau.scale *= decay_factor_;
+  if (++state.bad_validations <= decay_patience_) return false;
+  state.bad_validations = 0;
+  state.scale *= decay_factor_;
   return true;
 }
 

@@ -74,13 +74,14 @@ class Trainer {
         env_(DistributedEnv::from_environment()),
         schedule_(config.training.scheduler, config.training.learning_rate, config.training.warmup_steps,
                   config.training.decay_factor, config.training.decay_patience,
-                  config.training.min_learning_rate) {}
+                  config.training.min_learning_rate, config.training.max_steps) {}
 
   void run() {
     set_up();
     const auto& t = config_.training;
     run_start_ = Clock::now();
     base_train_seconds_ = state_.train_seconds;
+    base_time_progress_ = state_.schedule.time_progress;
     const int64_t per_update = static_cast<int64_t>(t.accumulate_gradients) * env_.world_size;
     std::string stop_reason = "reached training.max_epochs (" + std::to_string(t.max_epochs) + ")";
     bool stop = false;
@@ -269,22 +270,30 @@ class Trainer {
   }
 
   // Rank 0 decides whether to stop (Ctrl-C, time budget, early stopping) and
-  // what the plateau schedule says; every rank follows.
+  // what the plateau and linear schedules say; every rank follows.
   int agree_on_stop() {
     const auto& t = config_.training;
     int code = kGoOn;
     if (leader()) {
       const double budget = t.time_budget_minutes * 60;
-      if (g_interrupted != 0) code = kInterrupted;
       // Leave room for the final validation inside the budget.
-      else if (budget > 0 && seconds_since(run_start_) + 1.2 * last_validation_seconds_ >= budget) code = kTimeBudget;
+      const double usable = budget - 1.2 * last_validation_seconds_;
+      const double elapsed = seconds_since(run_start_);
+      if (budget > 0) {
+        const double used = usable > 0 ? std::min(1.0, elapsed / usable) : 1.0;
+        state_.schedule.time_progress = base_time_progress_ + (1 - base_time_progress_) * used;
+      }
+      if (g_interrupted != 0) code = kInterrupted;
+      else if (budget > 0 && elapsed >= usable) code = kTimeBudget;
       else if (t.early_stopping_patience > 0 && state_.validations_without_improvement >= t.early_stopping_patience)
         code = kNoImprovement;
     }
     if (group_) {
-      auto shared = torch::tensor({static_cast<double>(code), state_.plateau.scale}, torch::kFloat64);
+      auto shared = torch::tensor({static_cast<double>(code), state_.schedule.scale, state_.schedule.time_progress},
+                                  torch::kFloat64);
       group_->broadcast(shared);
-      state_.plateau.scale = shared[1].item<double>();
+      state_.schedule.scale = shared[1].item<double>();
+      state_.schedule.time_progress = shared[2].item<double>();
       code = static_cast<int>(shared[0].item<double>());
     }
     // From here a further signal stops this process at once, on every rank.
@@ -326,7 +335,7 @@ class Trainer {
       window_.sync_seconds += seconds_since(start);
     }
     ++state_.step;
-    const double lr = schedule_.at_step(state_.step, state_.plateau);
+    const double lr = schedule_.at_step(state_.step, state_.schedule);
     set_learning_rate(*optimizer_, lr);
     if (!apply_update(*model_, *optimizer_, totals, t.clip_norm))
       throw Error("training diverged: non-finite loss at step " + std::to_string(state_.step) +
@@ -366,7 +375,7 @@ class Trainer {
     spdlog::info("epoch {} step {} | loss {:.3f} ppl {:.2f} | lr {:.2e} | {:.0f} tok/s{} | {:.0f} MiB anon | "
                  "elapsed {} | eta {}",
                  state_.epoch, state_.step, w.totals.loss / w.totals.tokens, std::exp(w.totals.nll / w.totals.tokens),
-                 schedule_.at_step(state_.step, state_.plateau), w.totals.tokens / secs, sync, anonymous_rss_mib(),
+                 schedule_.at_step(state_.step, state_.schedule), w.totals.tokens / secs, sync, anonymous_rss_mib(),
                  format_duration(elapsed), format_duration(eta));
     w = Window{};
     if (buckets_) w.early_buckets = buckets_->launched_during_backward();
@@ -453,8 +462,8 @@ class Trainer {
       } else {
         ++state_.validations_without_improvement;
       }
-      if (schedule_.on_validation(schedule_improved, state_.plateau))
-        spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.plateau));
+      if (schedule_.on_validation(schedule_improved, state_.schedule))
+        spdlog::info("validation plateau: learning rate now {:.2e}", schedule_.at_step(state_.step, state_.schedule));
     }
     write_checkpoint(rank_rngs);
     spdlog::info("validation step {} | ppl {:.2f} | BLEU {:.2f} | best {} {:.2f} at step {}{} | {:.1f} s",
@@ -464,7 +473,7 @@ class Trainer {
                                    {"epoch", state_.epoch},
                                    {"valid_ppl", v.ppl},
                                    {"valid_bleu", v.bleu},
-                                   {"lr", schedule_.at_step(state_.step, state_.plateau)},
+                                   {"lr", schedule_.at_step(state_.step, state_.schedule)},
                                    {"train_seconds", state_.train_seconds},
                                    {"validation_seconds", v.seconds},
                                    {"best", improved}};
@@ -510,6 +519,7 @@ class Trainer {
   StepResult since_validation_;  // training loss between validations, for metrics.jsonl
   Clock::time_point run_start_;
   double base_train_seconds_ = 0;
+  double base_time_progress_ = 0;  // the schedule's share of the time budget used before this run
   double last_validation_seconds_ = 0;
   int64_t last_validated_step_ = -1;
 };

@@ -30,6 +30,18 @@ TEST_CASE("the shipped configs load and validate", "[config]") {
   CHECK(shipped >= 7);
 }
 
+TEST_CASE("the linear schedule needs a budget to decay to", "[config]") {
+  auto config = nmt::load_config(nmt::test::source_path("configs/multi30k_transformer.yaml"));
+  config.training.scheduler = "linear";
+  config.training.time_budget_minutes = 0, config.training.max_steps = 0;
+  REQUIRE_THROWS_WITH(nmt::validate_for_training(config),
+                      Contains("training.scheduler linear") && Contains("training.max_steps"));
+  config.training.max_steps = 100;
+  CHECK_NOTHROW(nmt::validate_for_training(config));
+  config.training.max_steps = 0, config.training.time_budget_minutes = 1;
+  CHECK_NOTHROW(nmt::validate_for_training(config));
+}
+
 TEST_CASE("config values are read into typed fields, defaults kept", "[config]") {
   const auto path = write_config("values", "training:\n  learning_rate: 3e-4\n  batch_tokens: 2500\n"
                                            "model:\n  bidirectional: false\n  type: transformer\n");

@@ -33,7 +33,8 @@ TEST_CASE("a checkpoint restores weights, optimizer, trainer state and the RNG",
   nmt::TrainerState state;
   state.step = 7, state.epoch = 2, state.batch_in_epoch = 3, state.has_best = true;
   state.best_score = 12.5, state.best_step = 5, state.validations_without_improvement = 1;
-  state.plateau.scale = 0.25, state.plateau.bad_validations = 2, state.train_seconds = 42.5;
+  state.schedule.scale = 0.25, state.schedule.bad_validations = 2, state.train_seconds = 42.5;
+  state.schedule.time_progress = 0.625;
   const auto path = nmt::test::scratch_dir("checkpoint-file") / "checkpoint.pt";
   torch::manual_seed(123);
   nmt::save_checkpoint(path.string(), *t.model, *optimizer, state);
@@ -56,8 +57,9 @@ TEST_CASE("a checkpoint restores weights, optimizer, trainer state and the RNG",
   CHECK(loaded.best_score == 12.5);
   CHECK(loaded.best_step == 5);
   CHECK(loaded.validations_without_improvement == 1);
-  CHECK(loaded.plateau.scale == 0.25);
-  CHECK(loaded.plateau.bad_validations == 2);
+  CHECK(loaded.schedule.scale == 0.25);
+  CHECK(loaded.schedule.bad_validations == 2);
+  CHECK(loaded.schedule.time_progress == 0.625);
   CHECK(loaded.train_seconds == 42.5);
 
   // The same next step from both (same dropout draws): Adam's moments came back too.

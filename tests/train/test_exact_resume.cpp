@@ -74,7 +74,7 @@ void check_same_checkpoint(const nmt::Config& c, const std::string& a, const std
   CHECK(la.state.step == lb.state.step);
   CHECK(la.state.epoch == lb.state.epoch);
   CHECK(la.state.batch_in_epoch == lb.state.batch_in_epoch);
-  CHECK(la.state.plateau.scale == lb.state.plateau.scale);
+  CHECK(la.state.schedule.scale == lb.state.schedule.scale);
   const auto pb = lb.model->named_parameters();
   int differing = 0;
   for (const auto& p : la.model->named_parameters()) differing += !torch::equal(p.value(), pb[p.key()]);
