@@ -19,8 +19,9 @@ double LrSchedule::at_step(long step, const ScheduleState& state) const {
   }
   if (kind_ == "plateau") return std::max(min_lr_, peak_ * state.scale) * warm;
   if (kind_ == "linear") {
-    // Whichever budget is nearer its end decides: a fixed budget is spent best
-    // by annealing to the floor as it runs out (Li et al. 2020, "Budgeted training").
+    // Whichever budget is nearer its end decides. Annealing to the floor as a
+    // fixed budget runs out is "budgeted training" (Li et al. 2020); for the
+    // Multi30k Transformer's hour it lost (docs/recipes/multi30k.md).
     const double by_steps = max_steps_ > 0 ? s / static_cast<double>(max_steps_) : 0.0;
     const double progress = std::clamp(std::max(by_steps, state.time_progress), 0.0, 1.0);
     return std::max(min_lr_, peak_ * warm * (1 - progress));
