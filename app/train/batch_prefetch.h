@@ -1,9 +1,10 @@
 #pragma once
 // Subword sampling of the next batch on a background thread while the current
 // update computes (tokenizer.sampling_nbest). Sampling a batch takes up to a
-// sixth of an update on one core (both sides, n-best 64); started ahead, no update waits for it, though
-// where the update keeps every core busy it still takes its share of them. The
-// batch is the same whichever thread samples it: members and seed decide it.
+// sixth of an update on one core (both sides, n-best 64); started ahead, no
+// update waits for it, though where the update keeps every core busy it still
+// takes its share of them. The batch is the same whichever thread samples it:
+// members and seed decide it.
 #include <cstdint>
 #include <future>
 #include <optional>
