@@ -46,6 +46,7 @@ GruSeq2SeqImpl::GruSeq2SeqImpl(const ModelConfig& c, int64_t src_vocab, int64_t 
   decoder_ = register_module("decoder",
                              BahdanauDecoder(E, encoder_->output_dim(), H, c.decoder_layers, c.dropout));
   pre_output_ = register_module("pre_output", torch::nn::Linear(H + encoder_->output_dim() + E, E));
+  output_weight_tied_ = c.tie_embeddings;
   output_weight_ = c.tie_embeddings ? tgt_embed_->weight
                                     : register_parameter("output_weight", torch::randn({tgt_vocab, E}) / std::sqrt(static_cast<double>(E)));
   output_bias_ = register_parameter("output_bias", torch::zeros({tgt_vocab}));
@@ -77,7 +78,7 @@ std::unique_ptr<DecoderState> GruSeq2SeqImpl::start(const EncoderMemory& memory,
 torch::Tensor GruSeq2SeqImpl::readout(const torch::Tensor& output, const torch::Tensor& context,
                                       const torch::Tensor& embedded) {
   const auto hidden = torch::tanh(linear(pre_output_, torch::cat({output, context, embedded}, -1)));
-  return linear(dropout_(hidden), output_weight_, output_bias_).to(torch::kFloat32);
+  return linear(dropout_(hidden), output_weight_in_use(), output_bias_).to(torch::kFloat32);
 }
 
 torch::Tensor GruSeq2SeqImpl::forward(const torch::Tensor& src, const torch::Tensor& src_lengths,

@@ -34,7 +34,7 @@ class GruSeq2SeqImpl : public Seq2SeqImpl {
   torch::nn::Linear bridge_{nullptr};
   BahdanauDecoder decoder_{nullptr};
   torch::nn::Linear pre_output_{nullptr};
-  torch::Tensor output_weight_, output_bias_;
+  torch::Tensor output_bias_;
   Dropout dropout_{nullptr};
   int64_t decoder_layers_;
 };

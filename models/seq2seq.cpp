@@ -24,6 +24,13 @@ void check_target(const torch::Tensor& src, const torch::Tensor& tgt_in) {
               tgt_in.scalar_type(), " ", tgt_in.sizes());
 }
 
+torch::Tensor Seq2SeqImpl::output_weight_in_use() const {
+  if (!output_weight_hook_ || !torch::GradMode::is_enabled() || !output_weight_.requires_grad()) return output_weight_;
+  auto alias = output_weight_.view_as(output_weight_);
+  alias.register_hook(output_weight_hook_);
+  return alias;
+}
+
 bool has_padding(const torch::Tensor& mask) { return !mask.all().item<bool>(); }
 
 SentenceSelection sentences_of_rows(const torch::Tensor& indices, int64_t beam, int64_t sentences) {

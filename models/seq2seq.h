@@ -15,6 +15,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -65,6 +66,29 @@ class Seq2SeqImpl : public torch::nn::Module {
   virtual std::unique_ptr<DecoderState> start(const EncoderMemory& memory, int64_t beam) = 0;
   // One decoding step from the previous tokens [B].
   virtual StepOutput step(const torch::Tensor& prev_tokens, DecoderState& state) = 0;
+
+  // The output layer's weight [V, D] (undefined for an ensemble). Tied, it is
+  // the target embedding's, whose gradient then has two parts: the output
+  // layer's, ready at the start of the backward pass, and the lookups', ready
+  // only at its end.
+  const torch::Tensor& output_weight() const { return output_weight_; }
+  bool output_weight_tied() const { return output_weight_tied_; }
+  // Data-parallel training sends the output layer's part early
+  // (app/train/gradient_buckets.h): while a hook is set, a forward pass with
+  // gradients uses the weight through an alias whose gradient goes to the
+  // hook, and what the hook returns goes on to the weight.
+  using GradientHook = std::function<torch::Tensor(torch::Tensor)>;
+  void set_output_weight_hook(GradientHook hook) { output_weight_hook_ = std::move(hook); }
+
+ protected:
+  // The weight for one forward pass's output layer: output_weight_ or its hooked alias.
+  torch::Tensor output_weight_in_use() const;
+
+  torch::Tensor output_weight_;  // set by the model: its own parameter, or tied
+  bool output_weight_tied_ = false;
+
+ private:
+  GradientHook output_weight_hook_;
 };
 
 using Seq2Seq = std::shared_ptr<Seq2SeqImpl>;

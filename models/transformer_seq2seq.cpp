@@ -53,6 +53,7 @@ TransformerSeq2SeqImpl::TransformerSeq2SeqImpl(const ModelConfig& c, int64_t src
     encoder_norm_ = register_module("encoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({D})));
     decoder_norm_ = register_module("decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({D})));
   }
+  output_weight_tied_ = c.tie_embeddings;
   output_weight_ = c.tie_embeddings
                        ? tgt_embed_->weight
                        : register_parameter("output_weight",
@@ -69,7 +70,7 @@ torch::Tensor TransformerSeq2SeqImpl::embed(torch::nn::Embedding& table, const t
 
 torch::Tensor TransformerSeq2SeqImpl::output_logits(const torch::Tensor& hidden) {
   const auto h = pre_norm_ ? decoder_norm_(hidden) : hidden;
-  return linear(h, output_weight_, output_bias_).to(torch::kFloat32);
+  return linear(h, output_weight_in_use(), output_bias_).to(torch::kFloat32);
 }
 
 EncoderMemory TransformerSeq2SeqImpl::encode(const torch::Tensor& src, const torch::Tensor& src_lengths) {

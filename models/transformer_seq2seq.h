@@ -40,7 +40,7 @@ class TransformerSeq2SeqImpl : public Seq2SeqImpl {
   std::vector<TransformerEncoderLayer> encoder_layers_;
   std::vector<TransformerDecoderLayer> decoder_layers_;
   torch::nn::LayerNorm encoder_norm_{nullptr}, decoder_norm_{nullptr};  // pre-norm only
-  torch::Tensor output_weight_, output_bias_;
+  torch::Tensor output_bias_;
   Dropout dropout_{nullptr};
 };
 

@@ -234,8 +234,11 @@ class Trainer {
     }
     if (group_ && t.gradient_buckets_mb > 0) {
       buckets_ = std::make_unique<GradientBuckets>(*group_, *model_, t.gradient_buckets_mb);
-      spdlog::info("gradients all-reduced in {} buckets of up to {} MB while the backward pass runs", buckets_->buckets(),
-                   t.gradient_buckets_mb);
+      spdlog::info("gradients all-reduced in {} buckets of up to {} MB while the backward pass runs{}",
+                   buckets_->buckets(), t.gradient_buckets_mb,
+                   buckets_->splits_tied_embedding()
+                       ? " (the tied embedding's in two: the output layer's part first, the looked-up rows last)"
+                       : "");
     }
     if (leader()) {
       auto validation_decoding = config_.decoding;
@@ -363,10 +366,14 @@ class Trainer {
     std::string sync;
     if (group_)
       sync = buckets_ ? fmt::format(" | all-reduce {:.1f} MB in {} buckets ({:.1f} during the backward pass), {:.0f} ms "
-                                    "after the backward pass",
+                                    "after the backward pass{}",
                                     w.sync_bytes / 1e6 / w.steps, buckets_->buckets(),
                                     static_cast<double>(buckets_->launched_during_backward() - w.early_buckets) / w.steps,
-                                    1000 * w.sync_seconds / w.steps)
+                                    1000 * w.sync_seconds / w.steps,
+                                    buckets_->splits_tied_embedding()
+                                        ? fmt::format(", {:.0f}% of the embedding's rows looked up",
+                                                      100 * buckets_->lookup_row_share())
+                                        : "")
                       : fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps,
                                     1000 * w.sync_seconds / w.steps);
     if (prefetch_)
@@ -503,13 +510,13 @@ class Trainer {
   ModelDir dir_;
   DistributedEnv env_;
   std::unique_ptr<ProcessGroup> group_;  // set when there are several ranks
-  std::unique_ptr<GradientBuckets> buckets_;  // with training.gradient_buckets_mb, on several ranks
   LrSchedule schedule_;
   TrainerState state_;
   PreparedData prepared_;
   std::string device_;
   models::Seq2Seq model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<GradientBuckets> buckets_;  // with training.gradient_buckets_mb, on several ranks; hooks model_
   std::unique_ptr<ExponentialAverage> average_;  // rank 0, with training.ema_decay
   std::unique_ptr<SubwordSampler> sampler_;      // with tokenizer.sampling_nbest
   std::unique_ptr<BatchPrefetch> prefetch_;      // of sampler_'s batches

@@ -68,22 +68,37 @@ TEST_CASE("2 ranks make the update of 1 process accumulating 2 batches", "[distr
 
 TEST_CASE("gradients all-reduced in buckets during the backward pass give the weights of one all-reduce after it", "[distributed]") {
   for (const std::string type : {"gru", "transformer"}) {
-    DYNAMIC_SECTION(type) {
-      const auto dir = nmt::test::scratch_dir("dist-buckets-" + type).string();
-      const auto config = write_config(dir, type);
-      // Accumulating 2 batches per rank: only the last backward pass's gradients are final.
-      const auto args = "--config " + config + " --set training.accumulate_gradients=2 --model-dir ";
-      const auto one = run(two_ranks(args + dir + "/one", free_port()), "dist-buckets-one-" + type);
-      INFO(one.err);
-      REQUIRE(one.status == 0);
-      // 0.002 MB: many buckets, several launched while the backward pass still runs.
-      const auto buckets = run(two_ranks(args + dir + "/buckets --set training.gradient_buckets_mb=0.002", free_port()),
-                               "dist-buckets-many-" + type);
-      INFO(buckets.err);
-      REQUIRE(buckets.status == 0);
-      CHECK_THAT(buckets.err, Contains("buckets of up to 0.002 MB") && Contains("during the backward pass"));
-      CHECK_THAT(buckets.err, !Contains("(0.0 during"));  // the hooks launched them, not the wait after
-      check_same_final_weights(dir + "/one", dir + "/buckets");
+    for (const bool tied : {true, false}) {
+      DYNAMIC_SECTION(type << (tied ? " tied" : " untied")) {
+        const auto name = "dist-buckets-" + type + (tied ? "-tied" : "-untied");
+        const auto dir = nmt::test::scratch_dir(name).string();
+        const auto config = write_config(dir, type);
+        // Accumulating 2 batches per rank: only the last backward pass's gradients are final.
+        const auto args = [&](const std::string& model, const std::string& extra) {
+          return "--config " + config + " --model-dir " + dir + model +
+                 " --set training.accumulate_gradients=2 model.tie_embeddings=" + (tied ? "true" : "false") + extra;
+        };
+        const auto one = run(two_ranks(args("/one", ""), free_port()), name + "-one");
+        INFO(one.err);
+        REQUIRE(one.status == 0);
+        // 0.002 MB: many buckets, several launched while the backward pass still runs.
+        const auto buckets = run(two_ranks(args("/buckets", " training.gradient_buckets_mb=0.002"), free_port()),
+                                 name + "-many");
+        INFO(buckets.err);
+        REQUIRE(buckets.status == 0);
+        CHECK_THAT(buckets.err, Contains("buckets of up to 0.002 MB") && Contains("during the backward pass"));
+        CHECK_THAT(buckets.err, !Contains("(0.0 during"));  // the hooks launched them, not the wait after
+        if (tied) {
+          // The tied embedding's two parts are summed apart: the same sum in another order.
+          CHECK_THAT(buckets.err, Contains("the output layer's part first") && Contains("of the embedding's rows"));
+          const double difference = relative_difference(dir + "/one", dir + "/buckets");
+          INFO("largest relative difference " << difference);
+          CHECK(difference < 1e-5);
+        } else {
+          CHECK_THAT(buckets.err, !Contains("the output layer's part first"));
+          check_same_final_weights(dir + "/one", dir + "/buckets");
+        }
+      }
     }
   }
 }
