@@ -95,14 +95,20 @@ awk -v n="$n" -v rate="$rate" -v steps="$steps" -v set="${NMT_SET:-}" '
     match($0, /step [0-9]+/); step = substr($0, RSTART + 5, RLENGTH - 5) + 0
     match($0, /[0-9]+ tok\/s/); tok = substr($0, RSTART, RLENGTH - 6) + 0
     ms = 0; if (match($0, /, [0-9]+ ms after|in [0-9]+ ms/)) { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); ms = s + 0 }
+    # Of that wait: for a slower rank (no communication), and for the tied embedding rows looked up.
+    slow = 0; if (match($0, /[0-9]+ of them waiting for a slower/)) { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); slow = s + 0 }
+    lookup = -1; if (match($0, /\([0-9]+ ms the lookups/)) { s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); lookup = s + 0 }
     lines++
     if (lines == 1) { first_step = step; first_secs = secs; next }  # the first window warms up
-    sum_tok += tok; sum_ms += ms; counted++; last_step = step; last_secs = secs
+    sum_tok += tok; sum_ms += ms; sum_slow += slow; counted++; last_step = step; last_secs = secs
+    if (lookup >= 0) { sum_lookup += lookup; lookups++ }
   }
   END {
     if (counted == 0) { print "cluster_sim: no progress lines (see the errors above)"; exit 1 }
     printf "%d machine(s) at %s%s: %.0f target tokens/s, %.2f s per update, all-reduce %.0f ms per update\n",
       n, rate, (set == "" ? "" : " (" set ")"), sum_tok / counted,
       (last_secs - first_secs) / (last_step - first_step), sum_ms / counted
+    if (n > 1) printf "  of which waiting for a slower rank: %.0f ms; the all-reduce after the slowest rank'"'"'s backward pass: %.0f ms\n", sum_slow / counted, (sum_ms - sum_slow) / counted
+    if (lookups > 0) printf "  of which the tied embedding'"'"'s looked-up rows: %.0f ms per update\n", sum_lookup / lookups
   }' "$work/rank0.log"
 exit "$status"

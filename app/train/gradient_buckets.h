@@ -2,13 +2,15 @@
 // Data-parallel gradient sync that overlaps the backward pass (the idea of
 // PyTorch DDP's reducer, in small): the parameters are grouped into buckets of
 // about training.gradient_buckets_mb, in the reverse of their registration
-// order (about the order the backward pass finishes them). A hook after each
-// parameter's gradient accumulation marks it ready; a bucket whose parameters
-// are all ready is flattened and all-reduced asynchronously while the backward
-// pass goes on. Buckets are launched strictly in order, so every rank issues
-// the same collectives in the same order whatever its timing; finish()
-// launches what is left, waits, and copies the sums back. The sums are those
-// of all_reduce_gradients (gradient_sync.h): the same element-wise additions.
+// order (about the order the backward pass finishes them; rebuilding them in
+// the observed order, as DDP does, was measured and gained nothing here). A
+// hook after each parameter's gradient accumulation marks it ready; a bucket
+// whose parameters are all ready is flattened and all-reduced asynchronously
+// while the backward pass goes on. Buckets are launched strictly in order, so
+// every rank issues the same collectives in the same order whatever its
+// timing; finish() launches what is left, waits, and copies the sums back. The
+// sums are those of all_reduce_gradients (gradient_sync.h): the same
+// element-wise additions.
 //
 // A tied embedding (the output layer's weight too) is the exception: its
 // gradient is complete only at the very end of the backward pass, the
@@ -60,6 +62,8 @@ class GradientBuckets {
   }
   // Buckets launched while a backward pass still ran, over all updates so far.
   int64_t launched_during_backward() const { return launched_during_backward_; }
+  // Of finish()'s time, the lookups' part (after the buckets), over all updates so far.
+  double lookup_part_seconds() const { return lookup_part_seconds_; }
 
  private:
   struct Bucket {
@@ -89,12 +93,13 @@ class GradientBuckets {
   std::size_t next_launch_ = 0;
   bool armed_ = false;
   int64_t launched_during_backward_ = 0;
-  // The tied embedding (index in parameters_), or kNone.
+  // The tied embedding (its index in parameters_), or kNone.
   std::size_t tied_ = kNone;
-  torch::Tensor output_part_;
+  torch::Tensor output_part_;  // the gradient the hook was handed, not a copy
   bool output_part_ready_ = false;
   std::function<void()> output_part_wait_;  // set once launched
   int64_t lookup_rows_ = 0, lookup_rows_sent_ = 0;
+  double lookup_part_seconds_ = 0;
   // The parameters' gradient accumulators, kept alive so that their hooks stay.
   std::vector<std::shared_ptr<torch::autograd::Node>> accumulators_;
 };

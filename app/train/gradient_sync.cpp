@@ -59,4 +59,11 @@ std::string broadcast_bytes(ProcessGroup& group, const std::string& bytes) {
   return std::string(static_cast<const char*>(buffer.data_ptr()), static_cast<std::size_t>(buffer.numel()));
 }
 
+double slowest_rank_seconds(ProcessGroup& group, double seconds) {
+  auto times = torch::zeros({group.size()}, torch::kFloat64);
+  times[group.rank()] = seconds;
+  group.all_reduce_sum(times);
+  return times.max().item<double>();
+}
+
 }  // namespace nmt

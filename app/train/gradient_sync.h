@@ -27,6 +27,12 @@ int64_t all_reduce_gradients(ProcessGroup& group, models::Seq2SeqImpl& model, St
 // The batch statistics (loss, nll, tokens) summed over the ranks.
 void all_reduce_statistics(ProcessGroup& group, StepResult& totals);
 
+// The longest of the ranks' `seconds` (a small all-reduce). With each rank's
+// time from the last gradient sync to this one's start, the slowest rank's
+// less this rank's own is how long this rank waited for a slower one: not
+// communication, and no overlap can hide it (uneven batches, validation).
+double slowest_rank_seconds(ProcessGroup& group, double seconds);
+
 // Rank 0's parameters and buffers, on every rank.
 void broadcast_parameters(ProcessGroup& group, models::Seq2SeqImpl& model);
 

@@ -79,7 +79,7 @@ class Trainer {
   void run() {
     set_up();
     const auto& t = config_.training;
-    run_start_ = Clock::now();
+    run_start_ = synced_ = Clock::now();
     base_train_seconds_ = state_.train_seconds;
     base_time_progress_ = state_.schedule.time_progress;
     const int64_t per_update = static_cast<int64_t>(t.accumulate_gradients) * env_.world_size;
@@ -142,6 +142,8 @@ class Trainer {
     double sampling_seconds = 0;         // subword sampling, wherever it ran
     double sampling_waited_seconds = 0;  // what of it the updates waited for
     int64_t early_buckets = 0;           // GradientBuckets::launched_during_backward() when the window began
+    double lookup_part_seconds = 0;      // GradientBuckets::lookup_part_seconds() when the window began
+    double straggler_seconds = 0;        // of sync_seconds, waiting for a slower rank (slowest_rank_seconds)
     Clock::time_point since = Clock::now();
   };
 
@@ -334,7 +336,10 @@ class Trainer {
     if (group_) {
       // With buckets most of the all-reduce ran during the backward pass: this is what is left.
       const auto start = Clock::now();
+      const double computed = std::chrono::duration<double>(start - synced_).count();
       window_.sync_bytes += buckets_ ? buckets_->finish(totals) : all_reduce_gradients(*group_, *model_, totals);
+      window_.straggler_seconds += slowest_rank_seconds(*group_, computed) - computed;
+      synced_ = Clock::now();
       window_.sync_seconds += seconds_since(start);
     }
     ++state_.step;
@@ -366,16 +371,19 @@ class Trainer {
     std::string sync;
     if (group_)
       sync = buckets_ ? fmt::format(" | all-reduce {:.1f} MB in {} buckets ({:.1f} during the backward pass), {:.0f} ms "
-                                    "after the backward pass{}",
+                                    "after the backward pass, {:.0f} of them waiting for a slower rank{}",
                                     w.sync_bytes / 1e6 / w.steps, buckets_->buckets(),
                                     static_cast<double>(buckets_->launched_during_backward() - w.early_buckets) / w.steps,
-                                    1000 * w.sync_seconds / w.steps,
+                                    1000 * w.sync_seconds / w.steps, 1000 * w.straggler_seconds / w.steps,
                                     buckets_->splits_tied_embedding()
-                                        ? fmt::format(", {:.0f}% of the embedding's rows looked up",
+                                        ? fmt::format(" ({:.0f} ms the lookups' part: {:.0f}% of the embedding's rows)",
+                                                      1000 * (buckets_->lookup_part_seconds() - w.lookup_part_seconds) /
+                                                          w.steps,
                                                       100 * buckets_->lookup_row_share())
                                         : "")
-                      : fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms", w.sync_bytes / 1e6 / w.steps,
-                                    1000 * w.sync_seconds / w.steps);
+                      : fmt::format(" | all-reduce {:.1f} MB in {:.0f} ms, {:.0f} of them waiting for a slower rank",
+                                    w.sync_bytes / 1e6 / w.steps, 1000 * w.sync_seconds / w.steps,
+                                    1000 * w.straggler_seconds / w.steps);
     if (prefetch_)
       sync += fmt::format(" | sampling {:.0f} ms ({:.0f} ms waited)", 1000 * w.sampling_seconds / w.steps,
                           1000 * w.sampling_waited_seconds / w.steps);
@@ -385,7 +393,7 @@ class Trainer {
                  schedule_.at_step(state_.step, state_.schedule), w.totals.tokens / secs, sync, anonymous_rss_mib(),
                  format_duration(elapsed), format_duration(eta));
     w = Window{};
-    if (buckets_) w.early_buckets = buckets_->launched_during_backward();
+    if (buckets_) w.early_buckets = buckets_->launched_during_backward(), w.lookup_part_seconds = buckets_->lookup_part_seconds();
   }
 
   // The checkpoint's batch position means something only for the data it was
@@ -525,6 +533,7 @@ class Trainer {
   Window window_;
   StepResult since_validation_;  // training loss between validations, for metrics.jsonl
   Clock::time_point run_start_;
+  Clock::time_point synced_;  // when this rank's last gradient sync ended (distributed)
   double base_train_seconds_ = 0;
   double base_time_progress_ = 0;  // the schedule's share of the time budget used before this run
   double last_validation_seconds_ = 0;
