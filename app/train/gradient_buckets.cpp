@@ -4,9 +4,8 @@
 #include <torch/csrc/autograd/variable.h>
 #include <torch/torch.h>
 
-#include <chrono>
-
 #include "app/train/gradient_sync.h"
+#include "common/stopwatch.h"
 
 namespace nmt {
 
@@ -131,9 +130,9 @@ int64_t GradientBuckets::finish(StepResult& totals) {
   }
   // Timed apart: the collectives run in order, so this is the lookups' own share of the wait.
   if (tied_ != kNone) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
     bytes += reduce_lookup_part();
-    lookup_part_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    lookup_part_seconds_ += seconds_since(start);
   }
   all_reduce_statistics(group_, totals);
   return bytes;

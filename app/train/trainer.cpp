@@ -336,7 +336,7 @@ class Trainer {
     if (group_) {
       // With buckets most of the all-reduce ran during the backward pass: this is what is left.
       const auto start = Clock::now();
-      const double computed = std::chrono::duration<double>(start - synced_).count();
+      const double computed = seconds_since(synced_);
       window_.sync_bytes += buckets_ ? buckets_->finish(totals) : all_reduce_gradients(*group_, *model_, totals);
       window_.straggler_seconds += slowest_rank_seconds(*group_, computed) - computed;
       synced_ = Clock::now();
