@@ -72,9 +72,13 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
 std::vector<std::string> Tokenizer::pieces(const std::vector<int>& ids) const {
   std::vector<std::string> out;
   out.reserve(ids.size());
-  for (int id : ids) out.push_back(sentencepiece_api().id_to_piece(model_, id));
+  for (int id : ids) out.push_back(piece(id));
   return out;
 }
+
+std::string Tokenizer::piece(int id) const { return sentencepiece_api().id_to_piece(model_, id); }
+
+float Tokenizer::score(int id) const { return sentencepiece_api().score(model_, id); }
 
 int Tokenizer::vocab_size() const { return sentencepiece_api().piece_size(model_); }
 

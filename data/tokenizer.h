@@ -33,6 +33,9 @@ class Tokenizer {
   // Special ids (padding, BOS, EOS) are skipped.
   std::string decode(const std::vector<int>& ids) const;
   std::vector<std::string> pieces(const std::vector<int>& ids) const;
+  std::string piece(int id) const;
+  // A piece's log-probability (unigram models; 0 for the others).
+  float score(int id) const;
   int vocab_size() const;
   const std::string& path() const { return path_; }
 

@@ -152,7 +152,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("tokenizer.max_training_sentences",
                    "pairs read to train the tokenizer (a uniform sample of a larger corpus); 0 = as many as SentencePiece takes", k.max_training_sentences, 0, kBig),
       int_field("tokenizer.sampling_nbest",
-                   "subword regularization: each training pair is segmented anew whenever it is batched, drawn from this many best segmentations; 0 = off (unigram only)", k.sampling_nbest, 0, 1000),
+                   "subword regularization: each training pair is segmented anew whenever it is batched, drawn from this many best segmentations; -1 = from all of them; 0 = off (unigram only)", k.sampling_nbest, -1, 1000),
       real_field("tokenizer.sampling_alpha",
                    "subword regularization: segmentations drawn with probability proportional to P^alpha (smaller: more varied)", k.sampling_alpha, 0, 100),
       choice_field("tokenizer.sampling_sides",

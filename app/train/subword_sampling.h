@@ -2,15 +2,18 @@
 // Subword regularization while training (tokenizer.sampling_nbest): the
 // pairs of a batch segmented anew every time they are batched. The binary
 // dataset holds ids, not text: each side is decoded back to its (normalized)
-// text and segmented again by sampling. That costs milliseconds per batch
+// text and segmented again by sampling (or, sampling the whole lattice, its
+// pieces spelled out and segmented again). That costs milliseconds per batch
 // against a training step's hundreds (the trainer logs it), where keeping K
 // segmentations per pair in the dataset would multiply its size by K and
 // still repeat them.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "app/config/config.h"
 #include "data/batching.h"
+#include "data/segmentation_lattice.h"
 #include "data/tokenizers.h"
 
 namespace nmt {
@@ -27,6 +30,8 @@ class SubwordSampler {
 
  private:
   data::Tokenizers tokenizers_;
+  // With sampling_nbest -1: every segmentation (one lattice when joint).
+  std::shared_ptr<const data::SegmentationLattice> src_lattice_, tgt_lattice_;
   int nbest_;
   double alpha_;
   bool source_, target_;  // the sides sampled

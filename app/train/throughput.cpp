@@ -30,7 +30,7 @@ TrainThroughput measure_training(const Config& config, int steps) {
   auto optimizer = make_optimizer(t, *model);
   const auto batches = data::plan_batches(prepared.train->lengths(), {t.batch_tokens, t.batch_sentences}, 1, true);
   std::unique_ptr<SubwordSampler> sampler;
-  if (config.tokenizer.sampling_nbest > 0)
+  if (config.tokenizer.sampling_nbest != 0)
     sampler = std::make_unique<SubwordSampler>(prepared.tokenizers, config.tokenizer, config.data.max_length);
   std::unique_ptr<ExponentialAverage> average;
   if (t.ema_decay > 0) average = std::make_unique<ExponentialAverage>(*model, t.ema_decay);

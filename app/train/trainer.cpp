@@ -190,7 +190,7 @@ class Trainer {
       data::write_file_atomically(dir_.config(), to_yaml(config_));
     }
 
-    if (config_.tokenizer.sampling_nbest > 0) {
+    if (config_.tokenizer.sampling_nbest != 0) {
       sampler_ = std::make_unique<SubwordSampler>(prepared_.tokenizers, config_.tokenizer, config_.data.max_length);
       prefetch_ = std::make_unique<BatchPrefetch>(*sampler_, *prepared_.train);
     }

@@ -29,8 +29,9 @@ std::vector<std::string> texts(const torch::Tensor& ids, const nmt::data::Tokeni
 TEST_CASE("sampled batches repeat under a seed, differ across seeds and spell the same text", "[sampling]") {
   auto t = nmt::test::tiny_model("sampling");
   auto tokenizer = t.config.tokenizer;
-  tokenizer.sampling_nbest = 16;
+  tokenizer.sampling_nbest = GENERATE(16, -1);  // -1: every segmentation (data/segmentation_lattice.h)
   tokenizer.sampling_alpha = 0.1;
+  INFO("sampling_nbest " << tokenizer.sampling_nbest);
   const nmt::SubwordSampler sampler(t.data.tokenizers, tokenizer, t.config.data.max_length);
   std::vector<int64_t> members(40);
   for (int64_t i = 0; i < 40; ++i) members[i] = i;
