@@ -94,7 +94,7 @@ std::vector<int> SegmentationLattice::sample(const std::vector<int>& ids, double
     std::string text;
     for (std::size_t i = from; i < to; ++i) text += spellings_[static_cast<std::size_t>(ids[i])];
     auto sampled = sample_text(text, alpha, rng);
-    if (sampled.empty()) sampled.assign(ids.begin() + static_cast<std::ptrdiff_t>(from), ids.begin() + static_cast<std::ptrdiff_t>(to));
+    if (sampled.empty()) sampled.assign(ids.data() + from, ids.data() + to);  // the pieces cannot spell it
     out.insert(out.end(), sampled.begin(), sampled.end());
   };
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -113,7 +113,7 @@ std::vector<int> SegmentationLattice::sample(const std::vector<int>& ids, double
 std::vector<std::pair<std::vector<int>, double>> SegmentationLattice::enumerate(const std::string& text,
                                                                                 double alpha) const {
   const auto ending = edges(text, alpha);
-  // Every path from byte 0, extended piece by piece: segmentations[i] ends at i.
+  // Every path from byte 0, extended piece by piece: ends_at[i], those that end at byte i.
   std::vector<std::vector<std::pair<std::vector<int>, double>>> ends_at(text.size() + 1);
   ends_at[0].push_back({{}, 0.0});
   for (std::size_t end = 1; end <= text.size(); ++end)

@@ -39,7 +39,7 @@ struct TokenizerConfig {
   // Subword regularization (Kudo 2018) while training: each time a pair is
   // batched, each side is segmented anew, drawn from its `sampling_nbest`
   // best segmentations with probability ~ P^sampling_alpha; -1 draws from all
-  // of them (data/segmentation_lattice.h: far cheaper). 0 = off; the
+  // of them (data/segmentation_lattice.h: one pass, no n-best search). 0 = off; the
   // validation and test sets and translation keep the one best segmentation.
   int sampling_nbest = 0;
   double sampling_alpha = 0.1;

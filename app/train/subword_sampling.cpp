@@ -15,7 +15,8 @@ SubwordSampler::SubwordSampler(data::Tokenizers tokenizers, const TokenizerConfi
                 "'): SentencePiece samples n-best segmentations of unigram models only");
   if (nbest_ < 0) {
     src_lattice_ = std::make_shared<const data::SegmentationLattice>(*tokenizers_.src);
-    tgt_lattice_ = tokenizers_.joint() ? src_lattice_ : std::make_shared<const data::SegmentationLattice>(*tokenizers_.tgt);
+    tgt_lattice_ = tokenizers_.joint() ? src_lattice_
+                                        : std::make_shared<const data::SegmentationLattice>(*tokenizers_.tgt);
   }
 }
 

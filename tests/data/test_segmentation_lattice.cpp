@@ -26,7 +26,8 @@ TEST_CASE("the lattice's likeliest segmentation is SentencePiece's best", "[samp
   const auto& tok = *t.data.tokenizers.src;
   const SegmentationLattice lattice(tok);
   int words = 0, ambiguous = 0;
-  for (const std::string word : {"Katzen", "Häuser", "Blumen", "Taschen", "gekauft", "Nachbarin", "beautiful", "flowers"}) {
+  for (const std::string word :
+       {"Katzen", "Häuser", "Blumen", "Taschen", "gekauft", "Nachbarin", "beautiful", "flowers"}) {
     const auto best = tok.encode(word);
     const auto all = lattice.enumerate(spelled(tok, best), 1.0);
     REQUIRE_FALSE(all.empty());
