@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/attention.h"
+#include "models/dropout.h"
 
 namespace nmt::models {
 
@@ -25,7 +26,7 @@ struct BahdanauStep {
   torch::Tensor weights;  // [B, S]
 };
 
-class BahdanauDecoderImpl : public torch::nn::Module {
+class BahdanauDecoderImpl : public torch::nn::Module, public DropoutRate {
  public:
   BahdanauDecoderImpl(int64_t embedding_dim, int64_t memory_dim, int64_t hidden_dim, int64_t layers,
                       double dropout);
@@ -39,6 +40,9 @@ class BahdanauDecoderImpl : public torch::nn::Module {
   // The embeddings' share of the first layer's input gates, bias included:
   // [..., E] -> [..., 3H]. Teacher forcing computes it for every position at once.
   torch::Tensor embedding_gates(const torch::Tensor& embedded);
+
+  // Between stacked layers only; a single layer has none.
+  void set_dropout(double p) override { dropout_ = w_ih_.size() > 1 ? p : 0.0; }
 
   // One step from the target embedding [B, E] (search), or from its
   // embedding_gates [B, 3H] (teacher forcing). hidden [layers, B, H] is

@@ -35,4 +35,9 @@ torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training) {
   return x * dropout_mask(x, p);
 }
 
+void set_dropout(torch::nn::Module& model, double p) {
+  for (const auto& module : model.modules(/*include_self=*/true))
+    if (auto* rate = dynamic_cast<DropoutRate*>(module.get())) rate->set_dropout(p);
+}
+
 }  // namespace nmt::models

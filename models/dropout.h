@@ -12,10 +12,22 @@ namespace nmt::models {
 
 torch::Tensor fast_dropout(const torch::Tensor& x, double p, bool training);
 
-class DropoutImpl : public torch::nn::Module {
+// A module that applies dropout at a rate that may change while training
+// (training.late_dropout). Rates live outside the weights: nothing is saved.
+class DropoutRate {
+ public:
+  virtual ~DropoutRate() = default;
+  virtual void set_dropout(double p) = 0;
+};
+
+// Every dropout of `model` and its submodules at rate `p`.
+void set_dropout(torch::nn::Module& model, double p);
+
+class DropoutImpl : public torch::nn::Module, public DropoutRate {
  public:
   explicit DropoutImpl(double p) : p_(p) {}
   torch::Tensor forward(const torch::Tensor& x) { return fast_dropout(x, p_, is_training()); }
+  void set_dropout(double p) override { p_ = p; }
 
  private:
   double p_;

@@ -15,6 +15,8 @@
 
 #include <vector>
 
+#include "models/dropout.h"
+
 namespace nmt::models {
 
 struct GruEncoderOutput {
@@ -22,12 +24,14 @@ struct GruEncoderOutput {
   torch::Tensor final;   // [B, directions * hidden]: the top layer's last state(s)
 };
 
-class GruEncoderImpl : public torch::nn::Module {
+class GruEncoderImpl : public torch::nn::Module, public DropoutRate {
  public:
   GruEncoderImpl(int64_t input_dim, int64_t hidden_dim, int64_t layers, bool bidirectional, double dropout);
   // embedded [B, S, input_dim]; lengths [B] int64
   GruEncoderOutput forward(const torch::Tensor& embedded, const torch::Tensor& lengths);
   int64_t output_dim() const { return output_dim_; }
+  // Between stacked layers only; a single layer has none.
+  void set_dropout(double p) override { dropout_ = layers_ > 1 ? p : 0.0; }
 
  private:
   struct LayerOutput {
@@ -42,7 +46,7 @@ class GruEncoderImpl : public torch::nn::Module {
   torch::nn::GRU gru_{nullptr};
   // Per layer, forward then backward direction: the GRU module's own tensors.
   std::vector<std::vector<torch::Tensor>> w_ih_, w_hh_, b_ih_, b_hh_;
-  int64_t hidden_dim_, output_dim_, directions_;
+  int64_t hidden_dim_, output_dim_, directions_, layers_;
   double dropout_;
 };
 TORCH_MODULE(GruEncoder);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/attention.h"
+#include "models/dropout.h"
 
 namespace nmt::models {
 
@@ -20,7 +21,7 @@ struct ProjectedKeyValue {
   torch::Tensor values;
 };
 
-class MultiHeadAttentionImpl : public torch::nn::Module {
+class MultiHeadAttentionImpl : public torch::nn::Module, public DropoutRate {
  public:
   MultiHeadAttentionImpl(int64_t model_dim, int64_t heads, double dropout);
 
@@ -40,6 +41,9 @@ class MultiHeadAttentionImpl : public torch::nn::Module {
   // The same for queries already projected and split: [B, heads, Q, head_dim].
   AttentionOutput attend_projected(const torch::Tensor& queries, const ProjectedKeyValue& kv,
                                    const torch::Tensor& mask);
+
+  // Dropout on the attention weights.
+  void set_dropout(double p) override { dropout_ = p; }
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
 

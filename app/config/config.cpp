@@ -107,6 +107,13 @@ void validate_for_training(const Config& c) {
   if (c.training.scheduler == "linear" && c.training.max_steps <= 0 && c.training.time_budget_minutes <= 0)
     throw Error("config: training.scheduler linear decays to the end of the run: set training.max_steps or "
                 "training.time_budget_minutes");
+  const auto& t = c.training;
+  if (t.late_dropout != -1 && t.late_dropout < 0)
+    throw Error("config: training.late_dropout must be -1 (off) or a rate in [0, 0.99], got " +
+                std::to_string(t.late_dropout));
+  if (t.late_dropout >= 0 && t.max_steps <= 0 && t.time_budget_minutes <= 0)
+    throw Error("config: training.late_dropout starts after a share of the run: set training.max_steps or "
+                "training.time_budget_minutes");
 }
 
 std::string to_yaml(const Config& config) {

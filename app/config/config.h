@@ -99,6 +99,13 @@ struct TrainingConfig {
   // The weights of the last N validations, kept as weights/step-N.pt for
   // nmt-average (checkpoint averaging); 0 = none.
   int keep_last_weights = 0;
+  // Late dropout: once `late_dropout_from` of the training budget (time or
+  // max_steps, whichever is further along) is used, every dropout of the
+  // model switches to `late_dropout` (model.dropout before); -1 = off. A
+  // short budget can then learn fast first and be held back from
+  // overfitting later.
+  double late_dropout = -1;
+  double late_dropout_from = 0.5;
 };
 
 struct DecodingConfig {

@@ -243,6 +243,10 @@ std::vector<ConfigField> config_fields(Config& c) {
                    "parameter averaging while training: decay of the exponential moving average used for validation, `best.pt` and kept weights; 0 = off (e.g. 0.999)", t.ema_decay, 0, 0.999999),
       int_field("training.keep_last_weights",
                    "keep the weights of the last N validations in `weights/` for `nmt-average`; 0 = none", t.keep_last_weights, 0, 1000),
+      real_field("training.late_dropout",
+                   "late dropout: every dropout of the model switches to this rate once `late_dropout_from` of the training budget is used; -1 = off (`model.dropout` throughout)", t.late_dropout, -1, 0.99),
+      real_field("training.late_dropout_from",
+                   "the share of the budget (time, or `max_steps`, whichever is further along) after which `late_dropout` applies", t.late_dropout_from, 0, 1),
 
       int_field("decoding.beam_size",
                    "1 = greedy search; more = beam search (`--beam` overrides it)", g.beam_size, 1, 1000),

@@ -10,6 +10,11 @@ LrSchedule::LrSchedule(std::string kind, double peak, int warmup_steps, double d
     : kind_(std::move(kind)), peak_(peak), warmup_(warmup_steps), decay_factor_(decay_factor),
       decay_patience_(decay_patience), min_lr_(min_lr), max_steps_(max_steps) {}
 
+double budget_progress(long step, long max_steps, const ScheduleState& state) {
+  const double by_steps = max_steps > 0 ? static_cast<double>(step) / static_cast<double>(max_steps) : 0.0;
+  return std::clamp(std::max(by_steps, state.time_progress), 0.0, 1.0);
+}
+
 double LrSchedule::at_step(long step, const ScheduleState& state) const {
   const double s = static_cast<double>(std::max(1L, step));
   const double warm = warmup_ > 0 ? std::min(1.0, s / warmup_) : 1.0;
@@ -22,9 +27,7 @@ double LrSchedule::at_step(long step, const ScheduleState& state) const {
     // Whichever budget is nearer its end decides. Annealing to the floor as a
     // fixed budget runs out is "budgeted training" (Li et al. 2020); for the
     // Multi30k Transformer's hour it lost (docs/recipes/multi30k.md).
-    const double by_steps = max_steps_ > 0 ? s / static_cast<double>(max_steps_) : 0.0;
-    const double progress = std::clamp(std::max(by_steps, state.time_progress), 0.0, 1.0);
-    return std::max(min_lr_, peak_ * warm * (1 - progress));
+    return std::max(min_lr_, peak_ * warm * (1 - budget_progress(std::max(1L, step), max_steps_, state)));
   }
   return peak_ * warm;
 }

@@ -18,6 +18,10 @@ struct ScheduleState {
   double time_progress = 0;
 };
 
+// How far along a run is at `step`: the larger of the steps' share of
+// `max_steps` and the time budget's share used, in [0, 1] (a budget of 0 is none).
+double budget_progress(long step, long max_steps, const ScheduleState& state);
+
 class LrSchedule {
  public:
   // `max_steps` (0: none) ends the "linear" schedule; so does the time budget,

@@ -26,6 +26,7 @@
 #include "app/train/gradient_buckets.h"
 #include "app/train/gradient_sync.h"
 #include "app/train/init_from.h"
+#include "app/train/late_dropout.h"
 #include "app/train/lr_schedule.h"
 #include "app/train/optimizer.h"
 #include "app/train/prepare.h"
@@ -74,7 +75,8 @@ class Trainer {
         env_(DistributedEnv::from_environment()),
         schedule_(config.training.scheduler, config.training.learning_rate, config.training.warmup_steps,
                   config.training.decay_factor, config.training.decay_patience,
-                  config.training.min_learning_rate, config.training.max_steps) {}
+                  config.training.min_learning_rate, config.training.max_steps),
+        late_dropout_(config.training) {}
 
   void run() {
     set_up();
@@ -112,6 +114,7 @@ class Trainer {
         state_.batch_in_epoch = std::min(batches_per_epoch_, state_.batch_in_epoch + per_update);
         // The next update's first batch, sampled ahead while this one computes.
         const int64_t next = state_.batch_in_epoch + env_.rank;
+        apply_late_dropout();
         run_update(mine, next < batches_per_epoch_ ? &batches[next] : nullptr);
         if (leader() && state_.step % t.log_every == 0) log_progress();
         if (state_.step % t.validate_every == 0) validate_and_save(true);
@@ -304,6 +307,14 @@ class Trainer {
     // From here a further signal stops this process at once, on every rank.
     if (code == kInterrupted) g_stopping = true;
     return code;
+  }
+
+  // Every rank switches at the same update: the progress it reads was agreed on.
+  void apply_late_dropout() {
+    const double progress = budget_progress(state_.step + 1, config_.training.max_steps, state_.schedule);
+    if (late_dropout_.update(*model_, progress) && leader())
+      spdlog::info("late dropout: every dropout now {} (was {}), from step {} ({:.0f}% of the budget)",
+                   late_dropout_.rate(), config_.model.dropout, state_.step + 1, 100 * progress);
   }
 
   // The seed of a sampled batch: of the run, the update and the batch's place in it.
@@ -519,6 +530,7 @@ class Trainer {
   DistributedEnv env_;
   std::unique_ptr<ProcessGroup> group_;  // set when there are several ranks
   LrSchedule schedule_;
+  LateDropout late_dropout_;
   TrainerState state_;
   PreparedData prepared_;
   std::string device_;
