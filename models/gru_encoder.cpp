@@ -16,7 +16,6 @@ GruEncoderImpl::GruEncoderImpl(int64_t input_dim, int64_t hidden_dim, int64_t la
     : hidden_dim_(hidden_dim),
       output_dim_(hidden_dim * (bidirectional ? 2 : 1)),
       directions_(bidirectional ? 2 : 1),
-      layers_(layers),
       dropout_(layers > 1 ? dropout : 0.0) {
   gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input_dim, hidden_dim)
                                                    .num_layers(layers)

@@ -31,7 +31,7 @@ class GruEncoderImpl : public torch::nn::Module, public DropoutRate {
   GruEncoderOutput forward(const torch::Tensor& embedded, const torch::Tensor& lengths);
   int64_t output_dim() const { return output_dim_; }
   // Between stacked layers only; a single layer has none.
-  void set_dropout(double p) override { dropout_ = layers_ > 1 ? p : 0.0; }
+  void set_dropout(double p) override { dropout_ = w_ih_.size() > 1 ? p : 0.0; }
 
  private:
   struct LayerOutput {
@@ -46,7 +46,7 @@ class GruEncoderImpl : public torch::nn::Module, public DropoutRate {
   torch::nn::GRU gru_{nullptr};
   // Per layer, forward then backward direction: the GRU module's own tensors.
   std::vector<std::vector<torch::Tensor>> w_ih_, w_hh_, b_ih_, b_hh_;
-  int64_t hidden_dim_, output_dim_, directions_, layers_;
+  int64_t hidden_dim_, output_dim_, directions_;
   double dropout_;
 };
 TORCH_MODULE(GruEncoder);
