@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
     const nlohmann::ordered_json report = {
         {"config", config_path},
         {"model", model_dir},
+        {"allocator", nmt::memory_allocator()},
         {"train",
          {{"precision", config.training.precision},
           {"torch_threads", train_threads},

@@ -16,7 +16,16 @@
 
 namespace nmt {
 
+std::string memory_allocator() {
+  // tcmalloc's malloc is its tc_malloc under another name; when the build
+  // links it (CMakeLists.txt), the executable's malloc resolves to it.
+  const void* malloc_in_use = dlsym(RTLD_DEFAULT, "malloc");
+  const void* tc_malloc = dlsym(RTLD_DEFAULT, "tc_malloc");
+  return tc_malloc && malloc_in_use == tc_malloc ? "tcmalloc" : "glibc malloc";
+}
+
 void keep_freed_memory() {
+  // (glibc's settings; with tcmalloc mallopt does nothing.)
   // LibTorch allocates and frees tensors of tens of MB at every step (logits
   // over the vocabulary, GRU activations). glibc serves those with mmap and
   // returns them with munmap, so every step paid page faults again: a third of
@@ -71,8 +80,9 @@ void setup_threads(int threads, bool bf16_products) {
   const bool shared_pool = blas_threading() == BlasThreading::openmp;
   const int n = threads > 0 ? threads : (bf16_products || shared_pool ? cores : 1);
   torch::set_num_threads(n);
-  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool); OpenMP waits: {}",
-                n, cores, bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside", openmp_wait_policy());
+  spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool); OpenMP waits: {}; {}",
+                n, cores, bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside", openmp_wait_policy(),
+                memory_allocator());
 }
 
 std::string openmp_wait_policy() {

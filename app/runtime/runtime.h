@@ -4,6 +4,11 @@
 
 namespace nmt {
 
+// The malloc this process uses: "tcmalloc" when the build linked it (the
+// default where Debian's libtcmalloc-minimal4 is installed; docs/performance.md
+// has its figures), else "glibc malloc". For logs and benchmark records.
+std::string memory_allocator();
+
 // Keeps freed memory in the heap instead of returning it to the kernel (see
 // runtime.cpp for the measurement). Call once, before the first tensor.
 void keep_freed_memory();

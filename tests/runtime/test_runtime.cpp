@@ -18,6 +18,12 @@ TEST_CASE("fp32 products run on OpenBLAS's OpenMP build when it is installed", "
   CHECK(nmt::blas_threading() == nmt::BlasThreading::openmp);
 }
 
+TEST_CASE("the executables allocate with the malloc the build linked", "[runtime]") {
+  // tcmalloc where it is installed (CMakeLists.txt): the global malloc, which
+  // LibTorch and every other library call, must be tcmalloc's.
+  CHECK(nmt::memory_allocator() == NMT_EXPECTED_ALLOCATOR);
+}
+
 TEST_CASE("auto threads: one per core when BLAS shares LibTorch's pool, else one for fp32", "[runtime]") {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const bool shared = nmt::blas_threading() == nmt::BlasThreading::openmp;
