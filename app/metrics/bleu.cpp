@@ -138,6 +138,13 @@ void BleuStats::add(const std::string& hypothesis, const std::string& reference)
   }
 }
 
+BleuStats& BleuStats::operator+=(const BleuStats& other) {
+  for (int n = 0; n < 4; ++n) correct[n] += other.correct[n], total[n] += other.total[n];
+  hyp_len += other.hyp_len;
+  ref_len += other.ref_len;
+  return *this;
+}
+
 BleuScore compute_bleu(const BleuStats& s) {
   BleuScore out;
   out.hyp_len = s.hyp_len;

@@ -18,6 +18,7 @@ struct BleuStats {
   std::int64_t hyp_len = 0;
   std::int64_t ref_len = 0;
   void add(const std::string& hypothesis, const std::string& reference);
+  BleuStats& operator+=(const BleuStats& other);  // the corpus's statistics are the sum of its sentences'
 };
 
 struct BleuScore {

@@ -44,6 +44,12 @@ void ChrfStats::add(const std::string& hypothesis, const std::string& reference)
   }
 }
 
+ChrfStats& ChrfStats::operator+=(const ChrfStats& other) {
+  for (int n = 0; n < kOrder; ++n)
+    for (int i = 0; i < 3; ++i) counts[n][i] += other.counts[n][i];
+  return *this;
+}
+
 double compute_chrf(const ChrfStats& stats) {
   const double factor = kBeta * kBeta;
   double avg_precision = 0, avg_recall = 0;

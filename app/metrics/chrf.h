@@ -13,6 +13,7 @@ struct ChrfStats {
   // Per order: hypothesis n-grams, reference n-grams, matches.
   std::array<std::array<std::int64_t, 3>, 6> counts{};
   void add(const std::string& hypothesis, const std::string& reference);
+  ChrfStats& operator+=(const ChrfStats& other);  // the corpus's statistics are the sum of its sentences'
 };
 
 double compute_chrf(const ChrfStats& stats);

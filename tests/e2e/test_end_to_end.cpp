@@ -213,6 +213,43 @@ TEST_CASE("nmt-evaluate prints sacreBLEU's two lines", "[cli]") {
         "chrF2|nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0 = 68.0\n");
 }
 
+TEST_CASE("nmt-evaluate compares systems by paired bootstrap resampling", "[cli][bootstrap]") {
+  const auto dir = nmt::test::scratch_dir("eval-paired").string();
+  std::string ref, weak;
+  for (int i = 0; i < 40; ++i) {
+    const auto n = std::to_string(i);
+    ref += "Two dogs play with ball " + n + " in the green park .\n";
+    weak += (i % 2 ? "Two dogs play with ball " + n + " in the green park .\n" : "A dog runs after ball " + n + " .\n");
+  }
+  nmt::test::write_file(dir + "/ref.en", ref);
+  nmt::test::write_file(dir + "/weak.en", weak);
+  const auto files = " --ref " + dir + "/ref.en --hyp " + dir + "/weak.en --hyp " + dir + "/ref.en";
+
+  auto r = run(tool("nmt-evaluate") + files + " --paired-bs", "eval-paired-text");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains("1000 resamples of the 40 sentences, seed 12345") && Contains("baseline: " + dir + "/weak.en") &&
+                        Contains("100.0 (100.0 ± 0.0) p = 0.0010*") && Contains("BLEU|nrefs:1"));
+
+  r = run(tool("nmt-evaluate") + files + " --paired-bs --paired-bs-n 200 --seed 7 --json", "eval-paired-json");
+  REQUIRE(r.status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.at("paired_bs").at("samples") == 200);
+  CHECK(j.at("paired_bs").at("seed") == 7);
+  REQUIRE(j.at("systems").size() == 2);
+  CHECK_FALSE(j["systems"][0]["bleu"].contains("p_value"));
+  CHECK(j["systems"][1]["bleu"]["p_value"].get<double>() == Approx(1.0 / 201.0));
+  CHECK(j["systems"][0]["bleu"]["score"].get<double>() < j["systems"][1]["bleu"]["score"].get<double>());
+
+  r = run(tool("nmt-evaluate") + files, "eval-two");  // without --paired-bs: the scores alone
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Contains(dir + "/ref.en") && Contains("100.0") && !Contains("p ="));
+
+  r = run(tool("nmt-evaluate") + " --ref " + dir + "/ref.en --hyp " + dir + "/weak.en --paired-bs", "eval-paired-one");
+  CHECK(r.status != 0);
+  CHECK_THAT(r.err, Contains("give --hyp at least twice"));
+}
+
 TEST_CASE("command-line tools report bad input in one clear line", "[cli]") {
   const auto dir = nmt::test::scratch_dir("cli-errors").string();
   nmt::test::write_file(dir + "/a.txt", "one\ntwo\n");

@@ -1,0 +1,109 @@
+#include "app/metrics/paired_bootstrap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "app/metrics/numpy_random.h"
+#include "common/error.h"
+
+namespace nmt {
+namespace {
+
+// samples x sentences indices, drawn row by row as numpy's
+// rng.choice(sentences, size=(samples, sentences), replace=True).
+std::vector<std::vector<std::int64_t>> draw_resamples(std::size_t sentences, const BootstrapOptions& options) {
+  NumpyGenerator rng(options.seed);
+  std::vector<std::vector<std::int64_t>> resamples(static_cast<std::size_t>(options.samples),
+                                                   std::vector<std::int64_t>(sentences));
+  for (auto& resample : resamples)
+    for (auto& index : resample) index = rng.below(static_cast<std::int64_t>(sentences));
+  return resamples;
+}
+
+template <typename Stats, typename Compute>
+double score_of(const std::vector<Stats>& per_sentence, const std::vector<std::int64_t>* resample,
+                Compute compute) {
+  Stats total;
+  if (resample == nullptr) {
+    for (const auto& s : per_sentence) total += s;
+  } else {
+    for (const auto i : *resample) total += per_sentence[static_cast<std::size_t>(i)];
+  }
+  return compute(total);
+}
+
+// Mean and half the width of the central 95% (sacreBLEU's estimate_ci: the
+// sorted scores' n/40-th from either end).
+void estimate_ci(std::vector<double> scores, ResampledScore& out) {
+  std::sort(scores.begin(), scores.end());
+  const std::size_t n = scores.size(), lower = n / 40, upper = n - lower - 1;
+  out.mean = std::accumulate(scores.begin(), scores.end(), 0.0) / static_cast<double>(n);
+  out.ci = 0.5 * (scores[upper] - scores[lower]);
+}
+
+// The resampled differences, centred on their mean, that exceed the observed
+// one; +1 on both sides so that p is never 0 (sacreBLEU's _compute_p_value).
+double p_value(const std::vector<double>& baseline, const std::vector<double>& system, double observed) {
+  std::vector<double> diffs(system.size());
+  for (std::size_t i = 0; i < diffs.size(); ++i) diffs[i] = std::abs(system[i] - baseline[i]);
+  const double mean = std::accumulate(diffs.begin(), diffs.end(), 0.0) / static_cast<double>(diffs.size());
+  const auto larger = std::count_if(diffs.begin(), diffs.end(), [&](double d) { return d - mean > observed; });
+  return static_cast<double>(larger + 1) / static_cast<double>(diffs.size() + 1);
+}
+
+template <typename Stats, typename Compute>
+std::vector<ResampledScore> compare(const std::vector<const std::vector<Stats>*>& systems,
+                                    const std::vector<std::vector<std::int64_t>>& resamples, Compute compute) {
+  std::vector<ResampledScore> out(systems.size());
+  std::vector<double> baseline_scores;
+  for (std::size_t s = 0; s < systems.size(); ++s) {
+    out[s].score = score_of(*systems[s], nullptr, compute);
+    std::vector<double> scores;
+    scores.reserve(resamples.size());
+    for (const auto& resample : resamples) scores.push_back(score_of(*systems[s], &resample, compute));
+    estimate_ci(scores, out[s]);
+    if (s == 0) baseline_scores = std::move(scores);
+    else out[s].p_value = p_value(baseline_scores, scores, std::abs(out[0].score - out[s].score));
+  }
+  return out;
+}
+
+}  // namespace
+
+SentenceStats sentence_stats(const std::vector<std::string>& hyps, const std::vector<std::string>& refs) {
+  if (hyps.size() != refs.size())
+    throw Error("scoring needs as many hypotheses as references (" + std::to_string(hyps.size()) + " vs " +
+                std::to_string(refs.size()) + ")");
+  SentenceStats out;
+  out.bleu.resize(hyps.size());
+  out.chrf.resize(hyps.size());
+  for (std::size_t i = 0; i < hyps.size(); ++i) {
+    out.bleu[i].add(hyps[i], refs[i]);
+    out.chrf[i].add(hyps[i], refs[i]);
+  }
+  return out;
+}
+
+std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>& systems,
+                                               const BootstrapOptions& options) {
+  if (systems.size() < 2) throw Error("paired bootstrap resampling compares at least two systems");
+  if (options.samples < 1) throw Error("paired bootstrap resampling needs at least one resample");
+  const std::size_t sentences = systems[0].bleu.size();
+  if (sentences == 0) throw Error("paired bootstrap resampling needs at least one sentence");
+  for (const auto& s : systems)
+    if (s.bleu.size() != sentences || s.chrf.size() != sentences)
+      throw Error("paired bootstrap resampling needs the same sentences for every system (" +
+                  std::to_string(sentences) + " vs " + std::to_string(s.bleu.size()) + ")");
+  const auto resamples = draw_resamples(sentences, options);
+  std::vector<const std::vector<BleuStats>*> bleu;
+  std::vector<const std::vector<ChrfStats>*> chrf;
+  for (const auto& s : systems) bleu.push_back(&s.bleu), chrf.push_back(&s.chrf);
+  const auto bleu_scores = compare(bleu, resamples, [](const BleuStats& t) { return compute_bleu(t).score; });
+  const auto chrf_scores = compare(chrf, resamples, [](const ChrfStats& t) { return compute_chrf(t); });
+  std::vector<SystemComparison> out(systems.size());
+  for (std::size_t s = 0; s < systems.size(); ++s) out[s] = {bleu_scores[s], chrf_scores[s]};
+  return out;
+}
+
+}  // namespace nmt
