@@ -10,17 +10,6 @@
 namespace nmt {
 namespace {
 
-// samples x sentences indices, drawn row by row as numpy's
-// rng.choice(sentences, size=(samples, sentences), replace=True).
-std::vector<std::vector<std::int64_t>> draw_resamples(std::size_t sentences, const BootstrapOptions& options) {
-  NumpyGenerator rng(options.seed);
-  std::vector<std::vector<std::int64_t>> resamples(static_cast<std::size_t>(options.samples),
-                                                   std::vector<std::int64_t>(sentences));
-  for (auto& resample : resamples)
-    for (auto& index : resample) index = rng.below(static_cast<std::int64_t>(sentences));
-  return resamples;
-}
-
 template <typename Stats, typename Compute>
 double score_of(const std::vector<Stats>& per_sentence, const std::vector<std::int64_t>* resample,
                 Compute compute) {
@@ -52,19 +41,15 @@ double p_value(const std::vector<double>& baseline, const std::vector<double>& s
   return static_cast<double>(larger + 1) / static_cast<double>(diffs.size() + 1);
 }
 
-template <typename Stats, typename Compute>
-std::vector<ResampledScore> compare(const std::vector<const std::vector<Stats>*>& systems,
-                                    const std::vector<std::vector<std::int64_t>>& resamples, Compute compute) {
-  std::vector<ResampledScore> out(systems.size());
-  std::vector<double> baseline_scores;
-  for (std::size_t s = 0; s < systems.size(); ++s) {
-    out[s].score = score_of(*systems[s], nullptr, compute);
-    std::vector<double> scores;
-    scores.reserve(resamples.size());
-    for (const auto& resample : resamples) scores.push_back(score_of(*systems[s], &resample, compute));
-    estimate_ci(scores, out[s]);
-    if (s == 0) baseline_scores = std::move(scores);
-    else out[s].p_value = p_value(baseline_scores, scores, std::abs(out[0].score - out[s].score));
+// The scores and resampled scores of every system, the baseline's first,
+// turned into means, intervals and p-values.
+std::vector<ResampledScore> summarize(const std::vector<double>& scores,
+                                      const std::vector<std::vector<double>>& resampled) {
+  std::vector<ResampledScore> out(scores.size());
+  for (std::size_t s = 0; s < scores.size(); ++s) {
+    out[s].score = scores[s];
+    estimate_ci(resampled[s], out[s]);
+    if (s > 0) out[s].p_value = p_value(resampled[0], resampled[s], std::abs(scores[0] - scores[s]));
   }
   return out;
 }
@@ -95,12 +80,27 @@ std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>&
     if (s.bleu.size() != sentences || s.chrf.size() != sentences)
       throw Error("paired bootstrap resampling needs the same sentences for every system (" +
                   std::to_string(sentences) + " vs " + std::to_string(s.bleu.size()) + ")");
-  const auto resamples = draw_resamples(sentences, options);
-  std::vector<const std::vector<BleuStats>*> bleu;
-  std::vector<const std::vector<ChrfStats>*> chrf;
-  for (const auto& s : systems) bleu.push_back(&s.bleu), chrf.push_back(&s.chrf);
-  const auto bleu_scores = compare(bleu, resamples, [](const BleuStats& t) { return compute_bleu(t).score; });
-  const auto chrf_scores = compare(chrf, resamples, [](const ChrfStats& t) { return compute_chrf(t); });
+  const auto bleu_of = [](const BleuStats& t) { return compute_bleu(t).score; };
+  const auto chrf_of = [](const ChrfStats& t) { return compute_chrf(t); };
+  std::vector<double> bleu, chrf;
+  for (const auto& s : systems) {
+    bleu.push_back(score_of(s.bleu, nullptr, bleu_of));
+    chrf.push_back(score_of(s.chrf, nullptr, chrf_of));
+  }
+  // One resample at a time, drawn row by row as numpy's rng.choice(sentences,
+  // size=(samples, sentences)), so that memory does not grow with the samples.
+  std::vector<std::vector<double>> bleu_resampled(systems.size()), chrf_resampled(systems.size());
+  NumpyGenerator rng(options.seed);
+  std::vector<std::int64_t> resample(sentences);
+  for (int r = 0; r < options.samples; ++r) {
+    for (auto& index : resample) index = rng.below(static_cast<std::int64_t>(sentences));
+    for (std::size_t s = 0; s < systems.size(); ++s) {
+      bleu_resampled[s].push_back(score_of(systems[s].bleu, &resample, bleu_of));
+      chrf_resampled[s].push_back(score_of(systems[s].chrf, &resample, chrf_of));
+    }
+  }
+  const auto bleu_scores = summarize(bleu, bleu_resampled);
+  const auto chrf_scores = summarize(chrf, chrf_resampled);
   std::vector<SystemComparison> out(systems.size());
   for (std::size_t s = 0; s < systems.size(); ++s) out[s] = {bleu_scores[s], chrf_scores[s]};
   return out;
