@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     } else {
       if (hyp_paths.empty()) throw nmt::Error("give --hyp FILE, or --model DIR --src FILE");
       if (hyp_paths.size() > 1 || paired_bs) {
-        std::cout << nmt::compare_systems({hyp_paths, ref_path, paired_bs, bootstrap, json});
+        std::cout << nmt::compare_systems({hyp_paths, ref_path, refs, paired_bs, bootstrap, json});
         return 0;
       }
       hyps = nmt::data::read_lines(hyp_paths[0], LineEnds::kRaw);

@@ -47,7 +47,7 @@ nlohmann::ordered_json json_of(const ResampledScore& s, bool with_ci) {
 }  // namespace
 
 std::string compare_systems(const SystemComparisonRequest& request) {
-  const auto refs = data::read_lines(request.ref_path, data::LineEnds::kRaw);
+  const auto& refs = request.refs;
   std::vector<SentenceStats> systems;
   for (const auto& path : request.hyp_paths) {
     const auto hyps = data::read_lines(path, data::LineEnds::kRaw);
@@ -60,16 +60,7 @@ std::string compare_systems(const SystemComparisonRequest& request) {
   if (request.paired_bs) {
     results = paired_bootstrap(systems, request.bootstrap);
   } else {
-    for (const auto& s : systems) {
-      BleuStats bleu;
-      ChrfStats chrf;
-      for (const auto& b : s.bleu) bleu += b;
-      for (const auto& c : s.chrf) chrf += c;
-      SystemComparison r;
-      r.bleu.score = compute_bleu(bleu).score;
-      r.chrf.score = compute_chrf(chrf);
-      results.push_back(r);
-    }
+    for (const auto& s : systems) results.push_back(corpus_scores(s));
   }
   const bool ci = request.paired_bs;
   if (request.json) {

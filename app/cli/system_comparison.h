@@ -10,7 +10,8 @@ namespace nmt {
 
 struct SystemComparisonRequest {
   std::vector<std::string> hyp_paths;  // the first is the baseline
-  std::string ref_path;
+  std::string ref_path;            // named in errors
+  std::vector<std::string> refs;   // its lines, as nmt-evaluate read them
   bool paired_bs = false;
   BootstrapOptions bootstrap;
   bool json = false;

@@ -70,6 +70,13 @@ SentenceStats sentence_stats(const std::vector<std::string>& hyps, const std::ve
   return out;
 }
 
+SystemComparison corpus_scores(const SentenceStats& system) {
+  SystemComparison out;
+  out.bleu.score = score_of(system.bleu, nullptr, [](const BleuStats& t) { return compute_bleu(t).score; });
+  out.chrf.score = score_of(system.chrf, nullptr, [](const ChrfStats& t) { return compute_chrf(t); });
+  return out;
+}
+
 std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>& systems,
                                                const BootstrapOptions& options) {
   if (systems.size() < 2) throw Error("paired bootstrap resampling compares at least two systems");
@@ -84,8 +91,9 @@ std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>&
   const auto chrf_of = [](const ChrfStats& t) { return compute_chrf(t); };
   std::vector<double> bleu, chrf;
   for (const auto& s : systems) {
-    bleu.push_back(score_of(s.bleu, nullptr, bleu_of));
-    chrf.push_back(score_of(s.chrf, nullptr, chrf_of));
+    const auto whole = corpus_scores(s);
+    bleu.push_back(whole.bleu.score);
+    chrf.push_back(whole.chrf.score);
   }
   // One resample at a time, drawn row by row as numpy's rng.choice(sentences,
   // size=(samples, sentences)), so that memory does not grow with the samples.

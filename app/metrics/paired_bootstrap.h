@@ -38,6 +38,9 @@ struct BootstrapOptions {
   std::uint64_t seed = 12345;  // sacreBLEU's default (its SACREBLEU_SEED)
 };
 
+// A system's scores on the test set as it is (no resampling).
+SystemComparison corpus_scores(const SentenceStats& system);
+
 // systems[0] is the baseline; every system has the same number of sentences.
 std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>& systems,
                                                const BootstrapOptions& options = {});
