@@ -1,45 +1,179 @@
 #include "models/int8_linear.h"
 
-#include <ATen/Context.h>
-#include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/Parallel.h>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 
 namespace nmt::models {
 
-bool int8_available() {
-  const auto& engines = at::globalContext().supportedQEngines();
-  return std::find(engines.begin(), engines.end(), at::QEngine::ONEDNN) != engines.end();
+namespace {
+
+using dnnl::memory;
+using DataType = memory::data_type;
+using Tag = memory::format_tag;
+
+const dnnl::engine& cpu() {
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
 }
 
-Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias) {
-  if (!int8_available())
-    throw Error("decoding.precision int8 needs LibTorch with oneDNN's quantized engine, which this build lacks");
-  // The engine the prepacked weight is made for; products then run on it
-  // whatever the global setting is later.
-  at::globalContext().setQEngine(at::QEngine::ONEDNN);
-  const auto w = weight.detach().to(torch::kFloat32).contiguous();
-  const auto scales = (w.abs().amax(1) / 127.0).clamp_min(1e-12).to(torch::kFloat64);
-  const auto zero_points = torch::zeros({w.size(0)}, torch::kInt64);
-  const auto quantized = torch::quantize_per_channel(w, scales, zero_points, 0, torch::kQInt8);
-  static const auto prepack =
-      c10::Dispatcher::singleton()
-          .findSchemaOrThrow("quantized::linear_prepack", "")
-          .typed<c10::intrusive_ptr<LinearPackedParamsBase>(at::Tensor, c10::optional<at::Tensor>)>();
-  const c10::optional<at::Tensor> b =
-      bias.defined() ? c10::optional<at::Tensor>(bias.detach().to(torch::kFloat32).contiguous()) : c10::nullopt;
-  packed_ = prepack.call(quantized, b);
+// A product is compiled for a fixed row count. Rounding the count up (at most
+// 25% more rows, exact up to 16) bounds how many are compiled (about 1 ms
+// each) to a few dozen per shape, however the batch shrinks while decoding.
+int64_t row_bucket(int64_t rows) {
+  if (rows <= 16) return rows;
+  const int bits = 64 - __builtin_clzll(static_cast<unsigned long long>(rows - 1));  // rows in (2^(bits-1), 2^bits]
+  const int64_t step = int64_t{1} << (bits - 3);
+  return (rows + step - 1) / step * step;
 }
+
+// int8 x int8 -> fp32 of [rows, k] by [k, n], then x activation scale
+// (one value), x weight scales (one per column), + bias: one pass, fused.
+struct Product {
+  dnnl::matmul::primitive_desc pd;
+  dnnl::matmul primitive;
+};
+
+memory::desc row_vector(int64_t n) { return {{1, n}, DataType::f32, Tag::ab}; }
+
+Product make_product(int64_t rows, int64_t k, int64_t n, bool bias) {
+  dnnl::post_ops ops;
+  ops.append_binary(dnnl::algorithm::binary_mul, row_vector(1));
+  ops.append_binary(dnnl::algorithm::binary_mul, row_vector(n));
+  if (bias) ops.append_binary(dnnl::algorithm::binary_add, row_vector(n));
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
+  const dnnl::matmul::desc desc({{rows, k}, DataType::s8, Tag::ab}, {{k, n}, DataType::s8, Tag::any},
+                                {{rows, n}, DataType::f32, Tag::ab});
+  dnnl::matmul::primitive_desc pd(desc, attr, cpu());
+  return {pd, dnnl::matmul(pd)};
+}
+
+// Compiled products are shared by every weight of the same shape; one map per
+// thread, so a product is never run by two threads at once.
+const Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias) {
+  thread_local std::map<std::tuple<int64_t, int64_t, int64_t, bool>, Product> products;
+  const auto key = std::make_tuple(rows, k, n, bias);
+  auto it = products.find(key);
+  if (it == products.end()) it = products.emplace(key, make_product(rows, k, n, bias)).first;
+  return it->second;
+}
+
+// oneDNN's reference int8 product (no VNNI, no AMX) is thousands of times
+// slower than a real one: refuse it rather than decode at that speed.
+void require_fast_int8() {
+  static const std::string implementation = make_product(4, 64, 64, true).pd.impl_info_str();
+  if (implementation.rfind("ref", 0) == 0)
+    throw Error("decoding.precision int8: oneDNN has only its reference int8 product on this CPU (" + implementation +
+                "); use bf16 or fp32");
+}
+
+// rows [m, k] fp32 into the first m rows of `out` [padded, k] int8,
+// symmetric with one scale (returned); the padding rows are zeroed. One pass
+// for the range (ATen's) and one hand-written pass for the rounding: ATen's
+// multiply, round and conversion would be three passes and three tensors.
+float quantize(const torch::Tensor& rows, torch::Tensor& out) {
+  const auto [low, high] = torch::aminmax(rows);
+  const float amax = std::max(-low.item<float>(), high.item<float>());
+  const float scale = amax > 0 ? amax / 127.0f : 1.0f, inverse = 1.0f / scale;
+  const float* x = rows.data_ptr<float>();
+  int8_t* q = out.data_ptr<int8_t>();
+  const int64_t count = rows.numel();
+  at::parallel_for(0, count, 1 << 16, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float v = x[i] * inverse;  // within [-127, 127]
+      q[i] = static_cast<int8_t>(static_cast<int>(v + std::copysign(0.5f, v)));  // to nearest, ties away from 0
+    }
+  });
+  std::memset(q + count, 0, static_cast<std::size_t>(out.numel() - count));
+  return scale;
+}
+
+}  // namespace
+
+struct Int8Linear::Weights {
+  int64_t k = 0, n = 0;
+  torch::Tensor quantized;  // int8 [k, n], row-major: the layout oneDNN reorders from
+  torch::Tensor scales;     // fp32 [1, n]
+  torch::Tensor bias;       // fp32 [1, n] or undefined
+  std::mutex mutex;
+  // The weights in each layout a product asked for (VNNI's for a few rows,
+  // AMX's for more): reordered once each.
+  std::vector<std::pair<memory::desc, memory>> layouts;
+
+  memory in_layout(const memory::desc& wanted) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& [desc, mem] : layouts)
+      if (desc == wanted) return mem;
+    memory plain({{k, n}, DataType::s8, Tag::ab}, cpu(), quantized.data_ptr());
+    memory packed(wanted, cpu());
+    dnnl::stream stream(cpu());
+    dnnl::reorder(plain, packed).execute(stream, plain, packed);
+    stream.wait();
+    layouts.emplace_back(wanted, packed);
+    return layouts.back().second;
+  }
+};
+
+Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias) : weights_(std::make_unique<Weights>()) {
+  require_fast_int8();
+  torch::NoGradGuard no_grad;
+  const auto w = weight.detach().to(torch::kFloat32);
+  const auto scales = (w.abs().amax(1) / 127.0).clamp_min(1e-12);
+  weights_->k = w.size(1);
+  weights_->n = w.size(0);
+  weights_->quantized = (w / scales.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8).t().contiguous();
+  weights_->scales = scales.reshape({1, -1}).contiguous();
+  if (bias.defined()) weights_->bias = bias.detach().to(torch::kFloat32).reshape({1, -1}).contiguous();
+}
+
+Int8Linear::~Int8Linear() = default;
 
 torch::Tensor Int8Linear::operator()(const torch::Tensor& x) const {
+  const auto k = weights_->k, n = weights_->n;
+  if (x.size(-1) != k)
+    throw Error("int8 product: input has " + std::to_string(x.size(-1)) + " features, the weight " + std::to_string(k));
   auto sizes = x.sizes().vec();
-  const auto rows = x.to(torch::kFloat32).reshape({-1, sizes.back()}).contiguous();
-  auto out = packed_->apply_dynamic(rows, /*reduce_range=*/false);
-  sizes.back() = out.size(-1);
-  return out.view(sizes);
+  sizes.back() = n;
+  const auto rows = x.to(torch::kFloat32).reshape({-1, k}).contiguous();
+  const int64_t m = rows.size(0);
+  if (m == 0) return torch::empty(sizes);
+
+  // One scale for the whole input: the product's scaling stays a fused
+  // broadcast (a scale per row made oneDNN fall back to its reference code).
+  const int64_t padded = row_bucket(m);
+  auto quantized = torch::empty({padded, k}, torch::kInt8);
+  float scale = quantize(rows, quantized);
+  auto out = torch::empty({padded, n});
+
+  const auto& product = product_for(padded, k, n, weights_->bias.defined());
+  const auto w = weights_->in_layout(product.pd.weights_desc());
+  thread_local dnnl::stream stream(cpu());
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, memory({{padded, k}, DataType::s8, Tag::ab}, cpu(), quantized.data_ptr())},
+      {DNNL_ARG_WEIGHTS, w},
+      {DNNL_ARG_DST, memory({{padded, n}, DataType::f32, Tag::ab}, cpu(), out.data_ptr())},
+      {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, memory(row_vector(1), cpu(), &scale)},
+      {DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1,
+       memory(row_vector(n), cpu(), weights_->scales.data_ptr())}};
+  if (weights_->bias.defined())
+    args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1,
+                 memory(row_vector(n), cpu(), weights_->bias.data_ptr()));
+  product.primitive.execute(stream, args);
+  stream.wait();
+  return out.narrow(0, 0, m).view(sizes);
 }
 
 }  // namespace nmt::models

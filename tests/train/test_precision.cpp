@@ -78,18 +78,27 @@ TEST_CASE("int8 and fp32 losses of the same batch agree to 2%", "[precision][int
 TEST_CASE("an int8 product is within its quantization error of fp32's, any leading shape", "[precision][int8]") {
   torch::manual_seed(3);
   const auto weight = torch::randn({48, 64}), bias = torch::randn({48});
-  const auto x = torch::randn({2, 5, 64});
-  const nmt::models::Int8Linear product(weight, bias);
-  const auto y = product(x);
-  REQUIRE(y.sizes() == torch::IntArrayRef({2, 5, 48}));
-  REQUIRE(y.scalar_type() == torch::kFloat32);
-  const auto exact = torch::nn::functional::linear(x, weight, bias);
-  // Each of the 64 terms is off by at most half a step of the weight's row
-  // scale times |x| plus half a step of x's scale times |w|.
-  const auto w_step = weight.abs().amax(1) / 127, x_step = x.abs().max() * 2 / 255;
-  const auto bound = (x.abs().sum(-1, true) * w_step / 2 + weight.abs().sum(1) * x_step / 2) * 1.05 + 1e-4;
-  CHECK((y - exact).abs().le(bound).all().item<bool>());
-  CHECK_FALSE(torch::equal(y, exact));
+  const nmt::models::Int8Linear product(weight, bias), no_bias(weight, torch::Tensor());
+  // 10 rows: compiled for exactly 10; 37 and 300: padded to 40 and 320.
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 64}, {37, 64}, {3, 100, 64}}) {
+    INFO("rows " << shape[0] * (shape.size() == 3 ? shape[1] : 1));
+    const auto x = torch::randn(shape);
+    const auto y = product(x);
+    auto out_shape = shape;
+    out_shape.back() = 48;
+    REQUIRE(y.sizes() == torch::IntArrayRef(out_shape));
+    REQUIRE(y.scalar_type() == torch::kFloat32);
+    const auto exact = torch::nn::functional::linear(x, weight, bias);
+    // Each of the 64 terms is off by at most half a step of the weight's row
+    // scale times |x| plus half a step of x's scale times |w| (both symmetric).
+    const auto w_step = weight.abs().amax(1) / 127, x_step = x.abs().max() / 127;
+    const auto bound = (x.abs().sum(-1, true) * w_step / 2 + weight.abs().sum(1) * x_step / 2) * 1.05 + 1e-4;
+    CHECK((y - exact).abs().le(bound).all().item<bool>());
+    CHECK_FALSE(torch::equal(y, exact));
+    CHECK(torch::allclose(no_bias(x) + bias, y, 1e-5, 1e-4));  // the bias is added after the scaling
+  }
+  CHECK(product(torch::zeros({3, 64})).equal(bias.expand({3, 48})));  // all-zero input: no division by zero
+  CHECK_THROWS_WITH(product(torch::randn({2, 32})), Catch::Contains("32 features") && Catch::Contains("64"));
 }
 
 TEST_CASE("decoding's cached bf16 and int8 weights follow an update of the fp32 weights", "[precision]") {
