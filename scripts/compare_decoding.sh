@@ -23,8 +23,12 @@ nmt() {  # nmt BEAM PRECISION OUT
   rate "$3.log"
 }
 pytorch() {  # pytorch BEAM OUT
-  PYTHONPATH=python /usr/bin/python3 -m nmt_pytorch.translate --model "$work/exported" --beam "$1" \
-    <"$source_file" >"$2" 2>"$2.log"
+  if ! PYTHONPATH=python /usr/bin/python3 -m nmt_pytorch.translate --model "$work/exported" --beam "$1" \
+    <"$source_file" >"$2" 2>"$2.log"; then
+    echo "compare_decoding: the PyTorch package failed (it needs Debian's python3-torch and python3-sentencepiece):" >&2
+    tail -3 "$2.log" >&2
+    exit 1
+  fi
   rate "$2.log"
 }
 
