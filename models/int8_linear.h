@@ -8,8 +8,8 @@
 //
 // oneDNN is called directly rather than through LibTorch's
 // quantized::linear_dynamic: in LibTorch 1.13 that op gives oneDNN the row
-// count as a run-time value, which selects oneDNN's generic int8 GEMM, 2-4x
-// slower than its bf16 products (docs/performance.md has the figures). Here a
+// count as a run-time value, which selects oneDNN's generic int8 GEMM, several
+// times slower than its bf16 products (docs/performance.md has the figures). Here a
 // product is compiled per row count (rounded up, see int8_linear.cpp) and kept.
 #include <torch/types.h>
 
