@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,9 +42,13 @@ int64_t row_bucket(int64_t rows) {
 
 // int8 x int8 -> fp32 of [rows, k] by [k, n], then x activation scale
 // (one value), x weight scales (one per column), + bias: one pass, fused.
+// Its memory objects and argument map are made once too: a call only points
+// them at its tensors (making them cost more than a one-row product).
 struct Product {
   dnnl::matmul::primitive_desc pd;
   dnnl::matmul primitive;
+  memory src, dst, scale;
+  std::unordered_map<int, memory> args;
 };
 
 memory::desc row_vector(int64_t n) { return {{1, n}, DataType::f32, Tag::ab}; }
@@ -58,12 +63,17 @@ Product make_product(int64_t rows, int64_t k, int64_t n, bool bias) {
   const dnnl::matmul::desc desc({{rows, k}, DataType::s8, Tag::ab}, {{k, n}, DataType::s8, Tag::any},
                                 {{rows, n}, DataType::f32, Tag::ab});
   dnnl::matmul::primitive_desc pd(desc, attr, cpu());
-  return {pd, dnnl::matmul(pd)};
+  Product product{pd, dnnl::matmul(pd), memory(pd.src_desc(), cpu(), nullptr), memory(pd.dst_desc(), cpu(), nullptr),
+                  memory(row_vector(1), cpu(), nullptr), {}};
+  product.args = {{DNNL_ARG_SRC, product.src},
+                  {DNNL_ARG_DST, product.dst},
+                  {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, product.scale}};
+  return product;
 }
 
 // Compiled products are shared by every weight of the same shape; one map per
 // thread, so a product is never run by two threads at once.
-const Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias) {
+Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias) {
   thread_local std::map<std::tuple<int64_t, int64_t, int64_t, bool>, Product> products;
   const auto key = std::make_tuple(rows, k, n, bias);
   auto it = products.find(key);
@@ -108,6 +118,7 @@ struct Int8Linear::Weights {
   torch::Tensor quantized;  // int8 [k, n], row-major: the layout oneDNN reorders from
   torch::Tensor scales;     // fp32 [1, n]
   torch::Tensor bias;       // fp32 [1, n] or undefined
+  memory scales_memory, bias_memory;  // over `scales` and `bias`
   std::mutex mutex;
   // The weights in each layout a product asked for (VNNI's for a few rows,
   // AMX's for more): reordered once each.
@@ -136,7 +147,11 @@ Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias) :
   weights_->n = w.size(0);
   weights_->quantized = (w / scales.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8).t().contiguous();
   weights_->scales = scales.reshape({1, -1}).contiguous();
-  if (bias.defined()) weights_->bias = bias.detach().to(torch::kFloat32).reshape({1, -1}).contiguous();
+  weights_->scales_memory = memory(row_vector(weights_->n), cpu(), weights_->scales.data_ptr());
+  if (bias.defined()) {
+    weights_->bias = bias.detach().to(torch::kFloat32).reshape({1, -1}).contiguous();
+    weights_->bias_memory = memory(row_vector(weights_->n), cpu(), weights_->bias.data_ptr());
+  }
 }
 
 Int8Linear::~Int8Linear() = default;
@@ -158,20 +173,15 @@ torch::Tensor Int8Linear::operator()(const torch::Tensor& x) const {
   float scale = quantize(rows, quantized);
   auto out = torch::empty({padded, n});
 
-  const auto& product = product_for(padded, k, n, weights_->bias.defined());
-  const auto w = weights_->in_layout(product.pd.weights_desc());
+  auto& product = product_for(padded, k, n, weights_->bias.defined());
+  product.src.set_data_handle(quantized.data_ptr());
+  product.dst.set_data_handle(out.data_ptr());
+  product.scale.set_data_handle(&scale);
+  product.args[DNNL_ARG_WEIGHTS] = weights_->in_layout(product.pd.weights_desc());
+  product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1] = weights_->scales_memory;
+  if (weights_->bias.defined()) product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1] = weights_->bias_memory;
   thread_local dnnl::stream stream(cpu());
-  std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, memory({{padded, k}, DataType::s8, Tag::ab}, cpu(), quantized.data_ptr())},
-      {DNNL_ARG_WEIGHTS, w},
-      {DNNL_ARG_DST, memory({{padded, n}, DataType::f32, Tag::ab}, cpu(), out.data_ptr())},
-      {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, memory(row_vector(1), cpu(), &scale)},
-      {DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1,
-       memory(row_vector(n), cpu(), weights_->scales.data_ptr())}};
-  if (weights_->bias.defined())
-    args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1,
-                 memory(row_vector(n), cpu(), weights_->bias.data_ptr()));
-  product.primitive.execute(stream, args);
+  product.primitive.execute(stream, product.args);
   stream.wait();
   return out.narrow(0, 0, m).view(sizes);
 }
