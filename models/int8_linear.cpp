@@ -43,7 +43,7 @@ int64_t row_bucket(int64_t rows) {
 // int8 x int8 -> fp32 of [rows, k] by [k, n], then x activation scale
 // (one value), x weight scales (one per column), + bias: one pass, fused.
 // Its memory objects and argument map are made once too: a call only points
-// them at its tensors (making them cost more than a one-row product).
+// them at its tensors.
 struct Product {
   dnnl::matmul::primitive_desc pd;
   dnnl::matmul primitive;
