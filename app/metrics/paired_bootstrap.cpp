@@ -22,6 +22,9 @@ double score_of(const std::vector<Stats>& per_sentence, const std::vector<std::i
   return compute(total);
 }
 
+double bleu_of(const BleuStats& t) { return compute_bleu(t).score; }
+double chrf_of(const ChrfStats& t) { return compute_chrf(t); }
+
 // Mean and half the width of the central 95% (sacreBLEU's estimate_ci: the
 // sorted scores' n/40-th from either end).
 void estimate_ci(std::vector<double> scores, ResampledScore& out) {
@@ -72,8 +75,8 @@ SentenceStats sentence_stats(const std::vector<std::string>& hyps, const std::ve
 
 SystemComparison corpus_scores(const SentenceStats& system) {
   SystemComparison out;
-  out.bleu.score = score_of(system.bleu, nullptr, [](const BleuStats& t) { return compute_bleu(t).score; });
-  out.chrf.score = score_of(system.chrf, nullptr, [](const ChrfStats& t) { return compute_chrf(t); });
+  out.bleu.score = score_of(system.bleu, nullptr, bleu_of);
+  out.chrf.score = score_of(system.chrf, nullptr, chrf_of);
   return out;
 }
 
@@ -87,8 +90,6 @@ std::vector<SystemComparison> paired_bootstrap(const std::vector<SentenceStats>&
     if (s.bleu.size() != sentences || s.chrf.size() != sentences)
       throw Error("paired bootstrap resampling needs the same sentences for every system (" +
                   std::to_string(sentences) + " vs " + std::to_string(s.bleu.size()) + ")");
-  const auto bleu_of = [](const BleuStats& t) { return compute_bleu(t).score; };
-  const auto chrf_of = [](const ChrfStats& t) { return compute_chrf(t); };
   std::vector<double> bleu, chrf;
   for (const auto& s : systems) {
     const auto whole = corpus_scores(s);
