@@ -1,5 +1,6 @@
 #include "models/precision.h"
 
+#include "models/cpu_features.h"
 #include "models/flop_count.h"
 #include "models/int8_linear.h"
 
@@ -112,10 +113,11 @@ torch::Tensor in_bf16(const torch::Tensor& t) {
 }  // namespace
 
 Precision parse_precision(const std::string& name) {
+  if (name == "auto") return cpu_features().native_bf16 ? Precision::bf16 : Precision::fp32;
   if (name == "fp32") return Precision::fp32;
   if (name == "bf16") return Precision::bf16;
   if (name == "int8") return Precision::int8;
-  throw std::invalid_argument("unknown precision '" + name + "' (expected 'fp32', 'bf16' or 'int8')");
+  throw std::invalid_argument("unknown precision '" + name + "' (expected 'auto', 'fp32', 'bf16' or 'int8')");
 }
 
 std::string precision_name(Precision precision) {
@@ -177,14 +179,6 @@ torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b, Precision p
 torch::Tensor concatenated(const std::vector<torch::Tensor>& parts) {
   if (cache == nullptr || torch::GradMode::is_enabled()) return torch::cat(parts);
   return cache->get(parts, matmul_dtype());
-}
-
-bool cpu_has_native_bf16() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return __builtin_cpu_supports("avx512bf16");
-#else
-  return false;
-#endif
 }
 
 }  // namespace nmt::models

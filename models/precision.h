@@ -26,7 +26,9 @@ namespace nmt::models {
 // in int8; attention's products and the GRU encoder's recurrence stay fp32.
 enum class Precision { fp32, bf16, int8 };
 
-// "fp32", "bf16" or "int8" (the configs' spelling); anything else throws.
+// "fp32", "bf16" or "int8" (the configs' spelling), or "auto": bf16 where the
+// CPU multiplies bf16 natively (cpu_features.h), fp32 elsewhere, where bf16
+// is emulated and slower. Anything else throws.
 Precision parse_precision(const std::string& name);
 std::string precision_name(Precision precision);
 
@@ -95,9 +97,5 @@ torch::Tensor matmul(const torch::Tensor& a, const torch::Tensor& b, Precision p
 // With grad mode the concatenation is part of the graph; without it
 // (decoding) it comes from the scope's WeightCache, in the products' dtype.
 torch::Tensor concatenated(const std::vector<torch::Tensor>& parts);
-
-// True when this CPU multiplies bf16 matrices natively (AVX512-BF16); without
-// it oneDNN emulates them and bf16 is slower than fp32.
-bool cpu_has_native_bf16();
 
 }  // namespace nmt::models

@@ -4,12 +4,14 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/decode/model_dir.h"
 #include "app/decode/weight_average.h"
 #include "common/error.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"Average weight files of one model into a new model directory (checkpoint averaging)."};
+  nmt::add_version_flag(cli, "nmt-average");
   std::string model_dir, out;
   std::vector<std::string> weights;
   int last = 0;

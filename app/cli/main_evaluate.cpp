@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/cli/system_comparison.h"
 #include "app/decode/translator.h"
 #include "app/runtime/terminal_progress.h"
@@ -18,6 +19,7 @@
 
 int main(int argc, char** argv) {
   CLI::App cli{"Score translations exactly as sacreBLEU 2.x does by default (BLEU 13a, chrF2)."};
+  nmt::add_version_flag(cli, "nmt-evaluate");
   std::vector<std::string> model_dirs;
   std::vector<std::string> hyp_paths;
   std::string ref_path, src_path, output;

@@ -3,12 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/decode/pytorch_export.h"
 #include "common/error.h"
 
 int main(int argc, char** argv) {
   CLI::App cli{"Export a trained model directory for use without nmt: --to pytorch writes weights.pt "
                "(a state dict for torch.load), config.json and the SentencePiece model(s)."};
+  nmt::add_version_flag(cli, "nmt-export");
   std::string model_dir, format, out;
   cli.add_option("--model", model_dir, "model directory written by nmt-train (or nmt-average)")->required();
   cli.add_option("--to", format, "the format: pytorch")->required()->check(CLI::IsMember({"pytorch"}));

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/config/config.h"
 #include "app/runtime/runtime.h"
 #include "app/train/prepare.h"
@@ -11,6 +12,7 @@
 int main(int argc, char** argv) {
   CLI::App cli{"Prepare data and tokenizer: generate the default corpus if asked, train or reuse "
                "the SentencePiece model(s), and print corpus statistics."};
+  nmt::add_version_flag(cli, "nmt-prepare");
   std::string config_path;
   std::vector<std::string> overrides;
   cli.add_option("--config", config_path, "YAML experiment config")->required();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/config/config.h"
 #include "app/decode/model_dir.h"
 #include "app/decode/sentence_splitting.h"
@@ -52,6 +53,7 @@ int wait_for_stop_signal() {
 int main(int argc, char** argv) {
   CLI::App cli{"Serve a trained model over HTTP: POST /translate (JSON), GET /health, GET /model, and a "
                "web page at /."};
+  nmt::add_version_flag(cli, "nmt-serve");
   std::vector<std::string> model_dirs;
   std::string host = "127.0.0.1";
   int port = 8080;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/config/config.h"
 #include "app/train/launcher.h"
 #include "app/train/trainer.h"
@@ -27,6 +28,7 @@ std::vector<std::string> without_nproc(int argc, char** argv) {
 int main(int argc, char** argv) {
   CLI::App cli{"Train a translator: data and tokenizer preparation, training with validation, "
                "best model and checkpoints in the model directory."};
+  nmt::add_version_flag(cli, "nmt-train");
   std::string config_path, model_dir;
   std::vector<std::string> overrides;
   double time_budget = -1;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/cli/run_main.h"
+#include "app/cli/version.h"
 #include "app/decode/heatmap.h"
 #include "app/decode/positional_encoding_svg.h"
 #include "app/decode/sentence_splitting.h"
@@ -21,6 +22,7 @@
 int main(int argc, char** argv) {
   CLI::App cli{"Translate with a trained model: sentences from the command line, --input FILE, "
                "or standard input (one sentence per line)."};
+  nmt::add_version_flag(cli, "nmt-translate");
   std::vector<std::string> model_dirs;
   std::string input, output, attention_svg, abbreviations, encoding_svg;
   std::vector<std::string> sentences;

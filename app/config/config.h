@@ -91,8 +91,8 @@ struct TrainingConfig {
   // while the others wait) before it gives up with an error.
   double distributed_timeout_minutes = 30;
   // Matrix products in bf16 (fp32 master weights, see models/precision.h) or
-  // fp32. A config without the key trains as before this key existed: fp32.
-  std::string precision = "fp32";  // fp32 | bf16
+  // fp32; `auto` chooses for the CPU (app/decode/precision_choice.h).
+  std::string precision = "auto";  // auto | fp32 | bf16
   // Exponential moving average of the parameters (Marian's exponential
   // smoothing), for validation, best.pt and kept weights; 0 = off.
   double ema_decay = 0;
@@ -114,8 +114,8 @@ struct DecodingConfig {
   double max_length_a = 1.5;    // max output tokens = a * source tokens + b
   int max_length_b = 10;
   int batch_size = 64;          // sentences per translation batch
-  // A model directory without the key decodes as it always did: fp32.
-  std::string precision = "fp32";  // fp32 | bf16
+  // `auto` chooses for the CPU, as training.precision does.
+  std::string precision = "auto";  // auto | fp32 | bf16 | int8
 };
 
 struct Config {

@@ -238,7 +238,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       real_field("training.distributed_timeout_minutes",
                    "how long a rank waits for the others before it stops with an error", t.distributed_timeout_minutes, 0, 10080, true),
       choice_field("training.precision",
-                   "matrix products in bf16 (fp32 master weights) or fp32", t.precision, {"fp32", "bf16"}),
+                   "matrix products in bf16 (fp32 master weights) or fp32; `auto`: bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX), else fp32", t.precision, {"auto", "fp32", "bf16"}),
       real_field("training.ema_decay",
                    "parameter averaging while training: decay of the exponential moving average used for validation, `best.pt` and kept weights; 0 = off (e.g. 0.999)", t.ema_decay, 0, 0.999999),
       int_field("training.keep_last_weights",
@@ -259,7 +259,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("decoding.batch_size",
                    "sentences translated together", g.batch_size, 1, 100000),
       choice_field("decoding.precision",
-                   "matrix products while decoding: fp32, bf16, or int8 (weights quantized per output channel; attention stays fp32)", g.precision, {"fp32", "bf16", "int8"}),
+                   "matrix products while decoding: fp32, bf16, or int8 (weights quantized per output channel; attention stays fp32; needs VNNI or AMX); `auto`: bf16 where the CPU multiplies bf16 natively, else fp32", g.precision, {"auto", "fp32", "bf16", "int8"}),
   };
 }
 

@@ -11,6 +11,7 @@
 
 #include "app/decode/beam_search.h"
 #include "app/decode/model_dir.h"
+#include "app/decode/precision_choice.h"
 #include "app/runtime/runtime.h"
 #include "common/error.h"
 #include "data/batching.h"
@@ -209,6 +210,7 @@ Translator open_translator(const std::vector<std::string>& model_dirs, const Tra
   }
   auto& first = loaded.front();
   apply_overrides(first.config, options.overrides);
+  first.config.decoding.precision = choose_precision(first.config.decoding.precision, "decoding.precision");
   setup_threads(options.threads, first.config.decoding.precision != "fp32");
   if (options.beam > 0) first.config.decoding.beam_size = options.beam;
   if (members.size() > 1) spdlog::info("ensemble of {} models, decoding as {}'s config says", members.size(), model_dirs.front());

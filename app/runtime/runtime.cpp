@@ -36,6 +36,15 @@ void keep_freed_memory() {
   mallopt(M_TOP_PAD, 256 << 20);
 }
 
+void release_freed_memory() {
+  // Looked up, not linked: the tools run on glibc's malloc too (NMT_TCMALLOC=OFF).
+  using Release = void (*)();
+  if (const auto release = reinterpret_cast<Release>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory")))
+    release();
+  else
+    malloc_trim(0);
+}
+
 void limit_ideep_cache() {
   // ideep, LibTorch's wrapper of oneDNN, keeps its own cache of bf16 products
   // per thread (1024 by default), on top of oneDNN's primitive cache, sized by

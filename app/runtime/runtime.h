@@ -13,6 +13,12 @@ std::string memory_allocator();
 // runtime.cpp for the measurement). Call once, before the first tensor.
 void keep_freed_memory();
 
+// Returns the heap's free memory to the kernel now: after work whose memory
+// is not needed again (data preparation), so that what the process holds
+// while training does not depend on what came before it. tcmalloc keeps freed
+// pages otherwise; glibc's malloc is trimmed.
+void release_freed_memory();
+
 // Caps ideep's per-thread cache of bf16 products (see runtime.cpp for the
 // measurement). Call once, before the first tensor.
 void limit_ideep_cache();

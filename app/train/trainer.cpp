@@ -16,7 +16,9 @@
 #include <thread>
 
 #include "app/decode/model_dir.h"
+#include "app/decode/precision_choice.h"
 #include "app/decode/translator.h"
+#include "app/runtime/child_process.h"
 #include "app/runtime/runtime.h"
 #include "app/train/batch_prefetch.h"
 #include "app/train/checkpoint.h"
@@ -172,7 +174,9 @@ class Trainer {
     } else {
       spdlog::set_level(spdlog::level::warn);  // rank 0 reports progress for all
     }
-    set_up_processes();
+    // One process sets up its threads after preparing its data (below), so
+    // that preparation can run in a child process; ranks need their group first.
+    if (env_.distributed()) set_up_processes();
     resuming_ = options_.resume || (options_.resume_if_checkpoint && leader_says(has_checkpoint));
     const bool fine_tune = !options_.init_from.empty() && !resuming_;
     if (options_.resume_if_checkpoint)
@@ -183,9 +187,21 @@ class Trainer {
     // Rank 0 generates the corpus and trains (or, fine-tuning, adopts) the
     // tokenizer; the others reuse them.
     if (leader() && fine_tune) adopt_model_dir(config_, options_.init_from);
-    if (leader()) prepared_ = prepare_data(config_);
+    // Generating a corpus, training SentencePiece and tokenizing allocate
+    // gigabytes for a large corpus, which the allocator would keep for the
+    // whole run: done in a child process (while this one has no other
+    // threads), they go back to the kernel, and prepare_data() below finds
+    // everything prepared. In-process where that cannot be (data-parallel
+    // ranks, or the child failed: then its error arises here, with its
+    // message), and what was freed is given back as far as the allocator can.
+    if (leader()) {
+      if (!group_) run_in_child_process([&] { prepare_data(config_); });
+      prepared_ = prepare_data(config_);
+    }
     if (group_) group_->barrier();
     if (!leader()) prepared_ = prepare_data(config_);
+    release_freed_memory();
+    if (!env_.distributed()) set_up_processes();
     spdlog::info("training pairs {} (of {} read), validation pairs {}", prepared_.train->size(),
                  prepared_.train_stats.read, prepared_.valid.size());
     if (leader()) {
@@ -248,6 +264,7 @@ class Trainer {
     if (leader()) {
       auto validation_decoding = config_.decoding;
       validation_decoding.beam_size = 1;
+      validation_decoding.precision = choose_precision(validation_decoding.precision, "decoding.precision (validation)");
       translator_ = std::make_unique<Translator>(model_, prepared_.tokenizers, validation_decoding, device_);
     }
     std::signal(SIGINT, on_interrupt);
@@ -257,7 +274,8 @@ class Trainer {
   // Threads, device and, for several ranks, the process group.
   void set_up_processes() {
     const auto& t = config_.training;
-    setup_threads(t.threads, t.precision == "bf16");
+    precision_ = choose_precision(t.precision, "training.precision");
+    setup_threads(t.threads, precision_ == "bf16");
     set_onednn_cache_capacity(kTrainingPrimitives);
     device_ = resolve_device(t.device);
     if (!env_.distributed()) return;
@@ -342,7 +360,7 @@ class Trainer {
     for (std::size_t k = 0; k < members.size(); ++k) {
       if (buckets_ && k + 1 == members.size()) buckets_->arm();  // the last backward pass's gradients are final
       totals += accumulate_gradients(*model_, make_batch(members, k, following).to(torch::Device(device_)),
-                                     t.label_smoothing, models::parse_precision(t.precision));
+                                     t.label_smoothing, models::parse_precision(precision_));
     }
     if (group_) {
       // With buckets most of the all-reduce ran during the backward pass: this is what is left.
@@ -523,7 +541,8 @@ class Trainer {
     for (std::size_t i = 0; i + keep < kept.size(); ++i) std::filesystem::remove(kept[i]);
   }
 
-  Config config_;
+  Config config_;  // as written into the model directory: `auto` stays `auto`
+  std::string precision_;  // training.precision as chosen for this CPU
   TrainOptions options_;
   bool resuming_ = false;  // --resume, or --resume auto with a checkpoint
   ModelDir dir_;

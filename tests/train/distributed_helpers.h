@@ -25,7 +25,9 @@ inline int free_port() {
   return ntohs(a.sin_port);
 }
 
-// A small model on the generated corpus, no dropout (ranks draw their own masks).
+// A small model on the generated corpus, no dropout (ranks draw their own masks),
+// in fp32: the ranks' sums and one process's are compared to 1e-5, which bf16
+// products' rounding exceeds.
 inline std::string write_config(const std::string& dir, const std::string& type) {
   nmt::test::write_file(dir + "/config.yaml",
                         "data:\n  train: " + dir + "/corpus/train\n  valid: " + dir + "/corpus/valid\n"
@@ -34,7 +36,7 @@ inline std::string write_config(const std::string& dir, const std::string& type)
                         "model:\n  type: " + type + "\n  embedding_dim: 32\n  hidden_dim: 32\n  heads: 2\n"
                         "  ff_dim: 64\n  encoder_layers: 2\n  decoder_layers: 2\n  dropout: 0.0\n"
                         "training:\n  batch_tokens: 600\n  max_steps: 6\n  log_every: 2\n  validate_every: 1000\n"
-                        "  scheduler: noam\n  warmup_steps: 4\n");
+                        "  scheduler: noam\n  warmup_steps: 4\n  precision: fp32\n");
   return dir + "/config.yaml";
 }
 
