@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Sequence-level knowledge distillation (Kim & Rush 2016) from an ensemble of
+# teachers (Freitag et al. 2017): the teachers translate the training source
+# with beam search, and a student trains on those translations.
+#
+#   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--seed N]...
+#                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--mix]
+#
+# Defaults: the two Multi30k recipes as teachers (runs/multi30k_gru and
+# runs/multi30k_transformer, trained with their configs when absent), the
+# student configs/multi30k_student.yaml, its training data
+# corpora/multi30k/train (de -> en), beam 5, seed 1, work folder runs/distill.
+# Stages, each skipped when its output exists, so a stopped run continues
+# where it was:
+#   1. teachers   the default teachers trained if absent (given ones must exist)
+#   2. translate  the training source in chunks of 1000 lines, each written
+#                 atomically to WORK/chunks/ (progress and ETA per chunk)
+#   3. corpus     WORK/corpus/train.{src,tgt}: source lines with the teachers'
+#                 translations, dropping pairs whose translation is empty or
+#                 over 3 times the source's words plus 5; with --mix, the
+#                 original pairs as well (valid and test stay the original ones)
+#   4. student    nmt-train of the student config per seed on that corpus
+#                 (WORK/student_seedN; a stopped one is resumed)
+#   5. scores     greedy and beam-K BLEU/chrF of each student on valid and test
+#                 (WORK/student_seedN/scores.txt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+teachers=()
+student=configs/multi30k_student.yaml
+work=runs/distill
+seeds=()
+train=corpora/multi30k/train
+src=de
+tgt=en
+beam=5
+mix=false
+chunk=1000
+while [ $# -gt 0 ]; do
+  case $1 in
+    --teacher) teachers+=("$2"); shift ;;
+    --student) student=$2; shift ;;
+    --work) work=$2; shift ;;
+    --seed) seeds+=("$2"); shift ;;
+    --train) train=$2; shift ;;
+    --src) src=$2; shift ;;
+    --tgt) tgt=$2; shift ;;
+    --beam) beam=$2; shift ;;
+    --mix) mix=true ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "distill: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ ${#seeds[@]} -gt 0 ] || seeds=(1)
+[ -f "$student" ] || { echo "distill: no student config $student" >&2; exit 2; }
+for side in "$src" "$tgt"; do
+  [ -f "$train.$side" ] || { echo "distill: no training file $train.$side (scripts/get_data.sh multi30k?)" >&2; exit 2; }
+done
+log() { echo "distill: $*" >&2; }
+
+# 1. Teachers.
+if [ ${#teachers[@]} -eq 0 ]; then
+  for recipe in gru transformer; do
+    dir=runs/multi30k_$recipe
+    teachers+=("$dir")
+    if [ ! -f "$dir/best.pt" ]; then  # (a stopped teacher continues with nmt-train --resume)
+      log "teacher $dir: training configs/multi30k_$recipe.yaml"
+      build/nmt-train --config "configs/multi30k_$recipe.yaml" --model-dir "$dir" --resume auto
+    fi
+  done
+fi
+model_args=()
+for t in "${teachers[@]}"; do
+  [ -f "$t/best.pt" ] || { echo "distill: teacher $t has no best.pt" >&2; exit 2; }
+  model_args+=(--model "$t")
+done
+
+# 2. The teachers translate the training source, a chunk at a time.
+mkdir -p "$work/chunks"
+lines=$(wc -l < "$train.$src")
+chunks=$(( (lines + chunk - 1) / chunk ))
+start=$(date +%s)
+done_now=0
+for ((k = 0; k < chunks; k++)); do
+  out=$(printf '%s/chunks/%05d.%s' "$work" "$k" "$tgt")
+  [ -f "$out" ] && continue
+  sed -n "$((k * chunk + 1)),$(((k + 1) * chunk))p" "$train.$src" |
+    build/nmt-translate "${model_args[@]}" --beam "$beam" 2> "$work/chunks/translate.log" > "$out.partial" ||
+    { tail -5 "$work/chunks/translate.log" >&2; exit 1; }
+  mv "$out.partial" "$out"
+  done_now=$((done_now + 1))
+  elapsed=$(( $(date +%s) - start ))
+  left=$(( chunks - k - 1 ))
+  log "translated chunk $((k + 1)) of $chunks ($((elapsed / done_now)) s a chunk, eta $((elapsed / done_now * left / 60)) min)"
+done
+
+# 3. The distilled corpus.
+mkdir -p "$work/corpus"
+if [ ! -f "$work/corpus/train.$tgt" ]; then
+  cat "$work"/chunks/*."$tgt" > "$work/corpus/translations.$tgt"
+  [ "$(wc -l < "$work/corpus/translations.$tgt")" -eq "$lines" ] ||
+    { echo "distill: the chunks hold $(wc -l < "$work/corpus/translations.$tgt") lines, the source $lines" >&2; exit 1; }
+  /usr/bin/python3 - "$train.$src" "$work/corpus/translations.$tgt" "$work/corpus/train" "$src" "$tgt" \
+    "$mix" "$train.$tgt" <<'EOF'
+import sys
+src_path, hyp_path, prefix, src, tgt, mix, ref_path = sys.argv[1:]
+kept = dropped = 0
+with open(src_path, encoding="utf-8") as s, open(hyp_path, encoding="utf-8") as h, \
+     open(prefix + "." + src + ".partial", "w", encoding="utf-8") as out_s, \
+     open(prefix + "." + tgt + ".partial", "w", encoding="utf-8") as out_t:
+    for line_s, line_h in zip(s, h):
+        words_s, words_h = len(line_s.split()), len(line_h.split())
+        if words_h == 0 or words_h > 3 * words_s + 5:
+            dropped += 1
+            continue
+        out_s.write(line_s)
+        out_t.write(line_h)
+        kept += 1
+    if mix == "true":
+        with open(src_path, encoding="utf-8") as s, open(ref_path, encoding="utf-8") as r:
+            for line_s, line_r in zip(s, r):
+                out_s.write(line_s)
+                out_t.write(line_r)
+print("distill: corpus: %d distilled pairs kept, %d dropped (empty or too long)%s"
+      % (kept, dropped, ", with the original pairs" if mix == "true" else ""), file=sys.stderr)
+EOF
+  mv "$work/corpus/train.$src.partial" "$work/corpus/train.$src"
+  mv "$work/corpus/train.$tgt.partial" "$work/corpus/train.$tgt"
+fi
+
+# 4 and 5. Students and their scores.
+for seed in "${seeds[@]}"; do
+  dir=$work/student_seed$seed
+  if [ ! -f "$dir/scores.txt" ]; then
+    log "student, seed $seed: $student on $work/corpus/train"
+    build/nmt-train --config "$student" --model-dir "$dir" --resume auto \
+      --set data.train="$work/corpus/train" training.seed="$seed"
+    valid=$(sed -n 's/^  valid: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
+    test=$(sed -n 's/^  test: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
+    {
+      for set in "$valid" "$test"; do
+        [ -n "$set" ] && [ -f "$set.$src" ] || continue
+        for k in 1 "$beam"; do
+          printf '%s beam %s: ' "$set" "$k"
+          build/nmt-evaluate --model "$dir" --beam "$k" --src "$set.$src" --ref "$set.$tgt" 2>/dev/null | tr '\n' ' '
+          echo
+        done
+      done
+    } > "$dir/scores.txt.partial"
+    mv "$dir/scores.txt.partial" "$dir/scores.txt"
+  fi
+  log "student, seed $seed:"
+  cat "$dir/scores.txt" >&2
+done
