@@ -8,7 +8,8 @@
 #   scripts/cpu_benchmark.sh CONFIG [MODEL_DIR] [-- nmt-benchmark options...]
 # Environment: ROUNDS (3), STEPS (training steps measured, 20), SINGLE
 # (sentences decoded one at a time, 50), PRECISIONS ("auto fp32 bf16"),
-# CPUS ("native avx2"). Without MODEL_DIR only training is measured.
+# CPUS ("native avx2"), KEEP (a folder that keeps each run's JSON and log).
+# Without MODEL_DIR only training is measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:?usage: scripts/cpu_benchmark.sh CONFIG [MODEL_DIR] [-- nmt-benchmark options...]}
@@ -22,8 +23,8 @@ steps=${STEPS:-20}
 single=${SINGLE:-50}
 read -r -a precisions <<< "${PRECISIONS:-auto fp32 bf16}"
 read -r -a cpus <<< "${CPUS:-native avx2}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${KEEP:-}
+if [ -n "$work" ]; then mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 
 model_args=()
 [ -z "$model" ] || model_args=(--model "$model" --beam 5 --single "$single")
@@ -64,7 +65,9 @@ for cpu in cpus.split():
         label = precision if precision != "auto" else "auto (%s)" % chosen(rs[0])
         cells = ["%.0f" % max(f(d) for d in rs) if "tok/s" in c else "%.1f" % max(f(d) for d in rs) for c, f in cols]
         print("| %s | %s | %s |" % ("AVX2 only" if cpu == "avx2" else "as it is", label, " | ".join(cells)))
-any_run = next(iter(runs.values()))[0]
+# The CPU as it is, when a run saw it so (held to AVX2, oneDNN names the lowered ISA).
+native = [rs[0] for (cpu, _), rs in runs.items() if cpu == "native"]
+cpu_line = (native or [next(iter(runs.values()))[0]])[0]["cpu"]
 print("\n(best of %s alternating rounds; %s%s; CPU: %s; AVX2 only: ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell)"
-      % (rounds, config, ", model " + model if model else "", any_run["cpu"]))
+      % (rounds, config, ", model " + model if model else "", cpu_line))
 EOF
