@@ -274,8 +274,8 @@ class Trainer {
   // Threads, device and, for several ranks, the process group.
   void set_up_processes() {
     const auto& t = config_.training;
-    precision_ = choose_precision(t.precision, "training.precision");
-    setup_threads(t.threads, precision_ == "bf16");
+    precision_ = models::parse_precision(choose_precision(t.precision, "training.precision"));
+    setup_threads(t.threads, precision_ == models::Precision::bf16);
     set_onednn_cache_capacity(kTrainingPrimitives);
     device_ = resolve_device(t.device);
     if (!env_.distributed()) return;
@@ -360,7 +360,7 @@ class Trainer {
     for (std::size_t k = 0; k < members.size(); ++k) {
       if (buckets_ && k + 1 == members.size()) buckets_->arm();  // the last backward pass's gradients are final
       totals += accumulate_gradients(*model_, make_batch(members, k, following).to(torch::Device(device_)),
-                                     t.label_smoothing, models::parse_precision(precision_));
+                                     t.label_smoothing, precision_);
     }
     if (group_) {
       // With buckets most of the all-reduce ran during the backward pass: this is what is left.
@@ -542,7 +542,7 @@ class Trainer {
   }
 
   Config config_;  // as written into the model directory: `auto` stays `auto`
-  std::string precision_;  // training.precision as chosen for this CPU
+  models::Precision precision_ = models::Precision::fp32;  // training.precision as chosen for this CPU
   TrainOptions options_;
   bool resuming_ = false;  // --resume, or --resume auto with a checkpoint
   ModelDir dir_;
