@@ -5,6 +5,7 @@
 #
 #   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--seed N]...
 #                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--mix]
+#                      [--updates N] [--parallel]
 #
 # Defaults: the two Multi30k recipes as teachers (runs/multi30k_gru and
 # runs/multi30k_transformer, trained with their configs when absent), the
@@ -20,7 +21,12 @@
 #                 over 3 times the source's words plus 5; with --mix, the
 #                 original pairs as well (valid and test stay the original ones)
 #   4. student    nmt-train of the student config per seed on that corpus
-#                 (WORK/student_seedN; a stopped one is resumed)
+#                 (WORK/student_seedN; a stopped one is resumed), with a
+#                 tokenizer of its own trained on the distilled corpus
+#                 (WORK/corpus/ + the name of the config's tokenizer.prefix).
+#                 --updates N trains N updates instead of the config's time
+#                 budget (the same run however busy the machine); --parallel
+#                 trains the seeds side by side, one LibTorch thread each
 #   5. scores     greedy and beam-K BLEU/chrF of each student on valid and test
 #                 (WORK/student_seedN/scores.txt)
 set -euo pipefail
@@ -34,6 +40,8 @@ src=de
 tgt=en
 beam=5
 mix=false
+updates=0
+parallel=false
 chunk=1000
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,6 +54,8 @@ while [ $# -gt 0 ]; do
     --tgt) tgt=$2; shift ;;
     --beam) beam=$2; shift ;;
     --mix) mix=true ;;
+    --updates) updates=$2; shift ;;
+    --parallel) parallel=true ;;
     -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "distill: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -128,13 +138,32 @@ EOF
   mv "$work/corpus/train.$tgt.partial" "$work/corpus/train.$tgt"
 fi
 
-# 4 and 5. Students and their scores.
+# 4. Students: one tokenizer and dataset for all seeds, prepared once.
+prefix=$(sed -n 's/^ *prefix: *"\{0,1\}\([^"# ]*\)"\{0,1\}.*$/\1/p' "$student" | head -1)
+[ -n "$prefix" ] || { echo "distill: $student has no tokenizer.prefix" >&2; exit 2; }
+student_set=(data.train="$work/corpus/train" tokenizer.prefix="$work/corpus/$(basename "$prefix")")
+[ "$updates" -eq 0 ] || student_set+=(training.max_steps="$updates" training.time_budget_minutes=0)
+[ "$parallel" = false ] || student_set+=(training.threads=1)
+build/nmt-prepare --config "$student" --set "${student_set[@]}" > "$work/corpus/prepare.txt"
+
+train_student() {  # SEED
+  local dir=$work/student_seed$1
+  # Finished (not interrupted): resuming would train past its bound.
+  grep -Eq "training stopped: (reached|time budget)" "$dir/train.log" 2>/dev/null && return 0
+  log "student, seed $1: $student on $work/corpus/train (log: $dir.log)"
+  build/nmt-train --config "$student" --model-dir "$dir" --resume auto \
+    --set "${student_set[@]}" training.seed="$1" > "$dir.stdout" 2> "$dir.log"
+}
+pids=()
+for seed in "${seeds[@]}"; do
+  if [ "$parallel" = true ]; then train_student "$seed" & pids+=($!); else train_student "$seed"; fi
+done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "distill: a student failed (see $work/student_seed*.log)" >&2; exit 1; }; done
+
+# 5. Their scores.
 for seed in "${seeds[@]}"; do
   dir=$work/student_seed$seed
   if [ ! -f "$dir/scores.txt" ]; then
-    log "student, seed $seed: $student on $work/corpus/train"
-    build/nmt-train --config "$student" --model-dir "$dir" --resume auto \
-      --set data.train="$work/corpus/train" training.seed="$seed"
     valid=$(sed -n 's/^  valid: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
     test=$(sed -n 's/^  test: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
     {

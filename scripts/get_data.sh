@@ -13,25 +13,15 @@ multi30k_base=https://raw.githubusercontent.com/multi30k/dataset/a3d2e0d26b56f38
 deu_zip=https://raw.githubusercontent.com/rioyshky/translation/de48b7027f7318d77010a6e08ed928c10748c23d/deu-eng.zip
 fra_zip=https://raw.githubusercontent.com/modelexlab/data/adddaf33ac35572bcfeb421efec29435e7ea9332/fra-eng.zip
 
-# Tatoeba has no official split: a pair goes to test when the first 8 hex digits
-# of sha256(normalised English side) are 0 mod 100, to valid when 1, else train,
-# so alternative translations of one English sentence never straddle splits.
+# Tatoeba has no official split: scripts/split_corpus.sh splits it on the
+# English side (1% valid, 1% test), so alternative translations of one English
+# sentence never straddle splits.
 split_tatoeba() {  # TSV english<TAB>other... -> OUT/{train,valid,test}.{en,LANG}
-  python3 - "$@" <<'PY'
-import hashlib, re, sys
-tsv, out, lang = sys.argv[1:4]
-files = {}
-for split in ("train", "valid", "test"):
-    files[split] = [open(f"{out}/{split}.{ext}", "w", encoding="utf-8", newline="\n")
-                    for ext in ("en", lang)]
-for line in open(tsv, encoding="utf-8", newline="\n"):
-    en, other = line.rstrip("\n").split("\t")[:2]
-    key = re.sub(r"[^0-9a-z]+", " ", en.lower()).strip()
-    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
-    split = "test" if bucket == 0 else "valid" if bucket == 1 else "train"
-    files[split][0].write(en + "\n")
-    files[split][1].write(other + "\n")
-PY
+  local tsv=$1 out=$2 lang=$3 dir
+  dir=$(dirname "$tsv")
+  cut -f2 "$tsv" > "$dir/all.$lang"
+  cut -f1 "$tsv" > "$dir/all.en"
+  scripts/split_corpus.sh "$dir/all.$lang" "$dir/all.en" "$out" --force
 }
 
 case "$name" in

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/configuration.md (from the config schema) and docs/cli.md
+# Regenerates docs/configuration.md (from the config schema), docs/benchmarks.md
+# (from docs/results/*.jsonl) and docs/cli.md
 # (from each tool's --help) after a change to either; a test fails until then.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
-// docs/configuration.md and docs/cli.md are generated: from the config
-// schema and from each tool's --help. These tests fail when a file in the
+// docs/configuration.md, docs/cli.md and docs/benchmarks.md are generated:
+// from the config schema, from each tool's --help, from docs/results/. These tests fail when a file in the
 // repository is stale; NMT_UPDATE_DOCS=1 (scripts/update_docs.sh) rewrites it.
 #include <catch2/catch.hpp>
 
@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "app/config/config_reference.h"
+#include "docs/benchmarks_page.h"
 #include "helpers.h"
 
 namespace {
@@ -51,4 +52,20 @@ TEST_CASE("docs/configuration.md is the config schema's reference", "[docs]") {
 
 TEST_CASE("docs/cli.md holds every tool's --help", "[docs]") {
   check_generated("docs/cli.md", cli_reference());
+}
+
+TEST_CASE("docs/benchmarks.md holds the result files of docs/results", "[docs]") {
+  const auto text = nmt::test::benchmarks_page(nmt::test::source_path("docs/results"));
+  // Several seeds of one system become one row: their mean, range and count.
+  CHECK_THAT(text, Catch::Matchers::Contains("| **41.8 (41.5–42.2, 3)** |"));
+  check_generated("docs/benchmarks.md", text);
+}
+
+TEST_CASE("a malformed result line is named by file and line", "[docs]") {
+  const auto dir = nmt::test::scratch_dir("benchmarks-bad-results");
+  nmt::test::write_file(dir / "quality.jsonl", "{\"corpus\": \"x\", \"commit\": \"a\", \"cpu\": \"b\", \"command\": \"c\"}\n{oops\n");
+  nmt::test::write_file(dir / "speed.jsonl", "");
+  CHECK_THROWS_WITH(nmt::test::benchmarks_page(dir.string()), Catch::Matchers::Contains("quality.jsonl:2: not a JSON object"));
+  nmt::test::write_file(dir / "quality.jsonl", "{\"corpus\": \"x\", \"cpu\": \"b\", \"command\": \"c\"}\n");
+  CHECK_THROWS_WITH(nmt::test::benchmarks_page(dir.string()), Catch::Matchers::Contains("without its commit"));
 }
