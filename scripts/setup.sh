@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config
           libtorch-dev libgloo-dev libopenblas0-pthread libopenblas0-openmp
           libsentencepiece-dev libcli11-dev libspdlog-dev libyaml-cpp-dev catch2
-          nlohmann-json3-dev libcpp-httplib-dev libtcmalloc-minimal4 libdnnl-dev)
+          nlohmann-json3-dev libcpp-httplib-dev libtcmalloc-minimal4 libdnnl-dev
+          python3)  # python3: the corpus scripts (get_data.sh, split_corpus.sh, distill.sh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
