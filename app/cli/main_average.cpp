@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> weights;
   int last = 0;
   cli.add_option("--model", model_dir, "the run's model directory (config and tokenizer of the result)")->required();
-  cli.add_option("--out", out, "the new model directory")->required();
+  bool force = false;
+  cli.add_option("--out", out, "the new model directory (new or empty)")->required();
+  cli.add_flag("--force", force, "write into a directory that is not empty (files of the same names are replaced)");
   cli.add_option("--last", last, "average the last N weight files the run kept in MODEL/weights (default: all)")
       ->check(CLI::Range(1, 1000));
   cli.add_option("--weights", weights, "average these weight files instead (best.pt, weights/step-*.pt; checkpoint.pt: its weights without the average)");
@@ -33,7 +35,7 @@ int main(int argc, char** argv) {
                          std::to_string(weights.size()) + " weight files");
       if (last > 0) weights.erase(weights.begin(), weights.end() - last);
     }
-    nmt::average_weights(model_dir, weights, out);
+    nmt::average_weights(model_dir, weights, out, force);
     return 0;
   });
 }

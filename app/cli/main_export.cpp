@@ -14,10 +14,12 @@ int main(int argc, char** argv) {
   std::string model_dir, format, out;
   cli.add_option("--model", model_dir, "model directory written by nmt-train (or nmt-average)")->required();
   cli.add_option("--to", format, "the format: pytorch")->required()->check(CLI::IsMember({"pytorch"}));
-  cli.add_option("out", out, "the directory to write (new, or without weights.pt)")->required();
+  bool force = false;
+  cli.add_option("out", out, "the directory to write (new or empty)")->required();
+  cli.add_flag("--force", force, "write into a directory that is not empty (files of the same names are replaced)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
-    nmt::export_pytorch(model_dir, out);
+    nmt::export_pytorch(model_dir, out, force);
     return 0;
   });
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "app/decode/model_dir.h"
+#include "data/output_directory.h"
 #include "common/error.h"
 #include "data/special_ids.h"
 #include "data/text_file.h"
@@ -58,10 +59,9 @@ nlohmann::json export_config(const Config& config, const data::Tokenizers& token
 
 }  // namespace
 
-void export_pytorch(const std::string& model_dir, const std::string& out) {
+void export_pytorch(const std::string& model_dir, const std::string& out, bool force) {
   const auto weights_path = out + "/weights.pt";
-  if (data::file_exists(weights_path))
-    throw Error(weights_path + " exists: export writes a new directory; choose another one");
+  data::require_empty_directory(out, "nmt-export", force);
   auto loaded = load_model_dir(model_dir, "cpu");
   // Parameters and buffers by their module names; a tied embedding is one
   // parameter (the output layer and the target side use src_embed.weight).

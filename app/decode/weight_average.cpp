@@ -7,16 +7,16 @@
 
 #include "app/decode/model_dir.h"
 #include "common/error.h"
+#include "data/output_directory.h"
 #include "data/text_file.h"
 
 namespace nmt {
 
 void average_weights(const std::string& model_dir, const std::vector<std::string>& weight_files,
-                     const std::string& out) {
+                     const std::string& out, bool force) {
   if (weight_files.empty()) throw Error("nothing to average: no weight files given");
   const ModelDir target{out};
-  if (data::file_exists(target.best()))
-    throw Error(target.best() + " exists: averaging writes a new model directory; choose another --out");
+  data::require_empty_directory(out, "nmt-average", force);
   auto loaded = load_model_dir(model_dir, "cpu");
   auto& model = *loaded.model;
   const torch::NoGradGuard no_grad;

@@ -59,8 +59,19 @@ TEST_CASE("an export holds every weight by name, in a file torch.load reads", "[
   CHECK(config.at("model").at("type") == "transformer");
   CHECK(config.at("weights").at("src_embed.weight") == std::vector<int64_t>{150, 32});
   CHECK(nmt::data::file_exists(out + "/spm.model"));
-  // An export is never overwritten.
-  CHECK_THROWS_WITH(nmt::export_pytorch(dir.path, out), Contains(out + "/weights.pt exists"));
+  // An export is never overwritten, nor anything else of the user's.
+  CHECK_THROWS_WITH(nmt::export_pytorch(dir.path, out), Contains(out + " is not empty"));
+  const auto mine = nmt::test::scratch_dir("export-into-users-dir");
+  nmt::test::write_file(mine / "config.json", "{\"mine\": true}\n");
+  const auto r = nmt::test::run(nmt::test::tool("nmt-export") + " --model " + dir.path + " --to pytorch " + mine.string(),
+                                "export-users-dir");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains(mine.string() + " is not empty (it holds config.json)") && Contains("--force"));
+  CHECK(nmt::test::read_file(mine / "config.json") == "{\"mine\": true}\n");
+  const auto forced = nmt::test::run(nmt::test::tool("nmt-export") + " --model " + dir.path + " --to pytorch " +
+                                         mine.string() + " --force", "export-users-dir");
+  CHECK(forced.status == 0);
+  CHECK(nmt::data::file_exists(mine.string() + "/weights.pt"));
 }
 
 TEST_CASE("the PyTorch package translates an export as nmt-translate does", "[export]") {

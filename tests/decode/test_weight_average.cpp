@@ -35,8 +35,14 @@ TEST_CASE("the average of two weight files is their element-wise mean", "[averag
   REQUIRE(params.size() == expected.size());
   for (std::size_t i = 0; i < params.size(); ++i) CHECK(torch::allclose(params[i], expected[i], 1e-6, 1e-7));
   CHECK(averaged.config.model.type == "transformer");
-  // A model directory is never overwritten.
-  CHECK_THROWS_WITH(nmt::average_weights(dir.path, {first}, out), Contains(out + "/best.pt exists"));
+  // A model directory is never overwritten, unless asked to.
+  CHECK_THROWS_WITH(nmt::average_weights(dir.path, {first}, out), Contains(out + " is not empty"));
+  nmt::average_weights(dir.path, {first}, out, /*force=*/true);
+  // Now the first file alone, not the mean of two: some parameter differs from the mean.
+  const auto rewritten = nmt::load_model_dir(out, "cpu").model->parameters();
+  bool differs = false;
+  for (std::size_t i = 0; i < rewritten.size(); ++i) differs |= !torch::allclose(rewritten[i], expected[i], 1e-6, 1e-7);
+  CHECK(differs);
 }
 
 TEST_CASE("averaging refuses weights of another model, naming the file", "[average]") {
