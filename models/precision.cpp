@@ -114,10 +114,11 @@ torch::Tensor in_bf16(const torch::Tensor& t) {
 
 Precision parse_precision(const std::string& name) {
   if (name == "auto") return cpu_features().native_bf16 ? Precision::bf16 : Precision::fp32;
+  if (name == "fastest") return cpu_features().vnni ? Precision::int8 : parse_precision("auto");
   if (name == "fp32") return Precision::fp32;
   if (name == "bf16") return Precision::bf16;
   if (name == "int8") return Precision::int8;
-  throw std::invalid_argument("unknown precision '" + name + "' (expected 'auto', 'fp32', 'bf16' or 'int8')");
+  throw std::invalid_argument("unknown precision '" + name + "' (expected 'auto', 'fastest', 'fp32', 'bf16' or 'int8')");
 }
 
 std::string precision_name(Precision precision) {

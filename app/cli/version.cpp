@@ -14,7 +14,8 @@ std::string version_text(const std::string& tool) {
   return tool + " " + NMT_VERSION + " (commit " + build_commit() + ")\n" +
          "LibTorch " + TORCH_VERSION + " (its headers)" + ", " + memory_allocator() + "\n" +
          "CPU: " + models::describe(cpu) + "\n" +
-         "precision auto: " + models::precision_name(models::parse_precision("auto"));
+         "precision auto: " + models::precision_name(models::parse_precision("auto")) +
+         ", fastest: " + models::precision_name(models::parse_precision("fastest"));
 }
 
 void add_version_flag(CLI::App& cli, const std::string& tool) {

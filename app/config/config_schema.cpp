@@ -259,7 +259,7 @@ std::vector<ConfigField> config_fields(Config& c) {
       int_field("decoding.batch_size",
                    "sentences translated together", g.batch_size, 1, 100000),
       choice_field("decoding.precision",
-                   "matrix products while decoding: fp32, bf16, or int8 (weights quantized per output channel; attention stays fp32; fastest with VNNI or AMX); `auto`: bf16 where the CPU multiplies bf16 natively, else fp32", g.precision, {"auto", "fp32", "bf16", "int8"}),
+                   "matrix products while decoding: fp32, bf16, or int8 (weights quantized per output channel; attention stays fp32; fastest with VNNI or AMX); `auto`: bf16 where the CPU multiplies bf16 natively, else fp32; `fastest`: int8 where the CPU has VNNI or AMX, else as auto", g.precision, {"auto", "fastest", "fp32", "bf16", "int8"}),
   };
 }
 

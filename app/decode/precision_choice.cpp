@@ -11,8 +11,8 @@ namespace nmt {
 std::string choose_precision(const std::string& value, const std::string& key) {
   const auto& cpu = models::cpu_features();
   const auto chosen = models::precision_name(models::parse_precision(value));
-  if (value == "auto")
-    spdlog::info("{}: auto -> {} on {}", key, chosen, models::describe(cpu));
+  if (value == "auto" || value == "fastest")
+    spdlog::info("{}: {} -> {} on {}", key, value, chosen, models::describe(cpu));
   else
     spdlog::info("{}: {} on {}", key, chosen, models::describe(cpu));
   if (chosen == "bf16" && !cpu.native_bf16) {

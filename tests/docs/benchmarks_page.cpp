@@ -87,6 +87,40 @@ std::vector<std::vector<json>> group_by(const std::vector<json>& rows, const std
   return groups;
 }
 
+std::string quality_table(const std::vector<json>& corpus) {
+  std::string out =
+      "| system | parameters | updates | minutes | valid greedy | valid beam 5 | test greedy | test beam 5 | "
+      "test chrF2 (beam 5) | CPU | commit | command |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n";
+  for (const auto& runs : group_by(corpus, {"system"})) {
+    out += "| " + runs.front()["system"].get<std::string>() + " | " + distinct(runs, "params", ", ") + " | " +
+           distinct(runs, "updates", ", ") + " | " + distinct(runs, "minutes", ", ") + " | " +
+           score_cell(runs, "valid_greedy") + " | " + score_cell(runs, "valid_beam5") + " | " +
+           score_cell(runs, "test_greedy") + " | **" + score_cell(runs, "test_beam5") + "** | " +
+           score_cell(runs, "test_chrf2") + " | " + distinct(runs, "cpu", ", ") + " | " + code_list(runs, "commit") +
+           " | " + code_list(runs, "command") + " |\n";
+  }
+  std::string notes;
+  for (const auto& r : corpus)
+    if (r.contains("note")) notes += "- " + r["system"].get<std::string>() + ": " + r["note"].get<std::string>() + "\n";
+  return notes.empty() ? out : out + "\n" + notes;
+}
+
+std::string speed_table(const std::vector<json>& rows) {
+  std::string out =
+      "| model | kernels | precision | training tok/s | greedy batched | greedy one at a time | beam 5 batched | "
+      "beam 5 one at a time | peak MiB | commit |\n"
+      "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& r : rows) {
+    out += "| " + r.value("model", std::string()) + " | " + r.value("kernels", std::string()) + " | " +
+           r.value("precision", std::string()) + " | " + number_cell(r, "train_tok_s") + " | " +
+           number_cell(r, "greedy_batched") + " | " + number_cell(r, "greedy_single") + " | " +
+           number_cell(r, "beam5_batched") + " | " + number_cell(r, "beam5_single") + " | " +
+           number_cell(r, "peak_rss_mib") + " | " + code_list({r}, "commit") + " |\n";
+  }
+  return out + "\nCommands: " + code_list(rows, "command") + ".\n";
+}
+
 std::string quality_section(const std::vector<json>& rows) {
   std::string out =
       "## Translation quality\n"
@@ -96,24 +130,8 @@ std::string quality_section(const std::vector<json>& rows) {
       "(1000 sentences), Tatoeba's held-out 1777 (de) and 1749 (fr) sentences, the built-in corpus's 500. "
       "Each model's weights are the ones validation chose (greedy BLEU on valid); nothing is chosen on test. "
       "Where several seeds were run a cell holds the mean, the range and the count of runs.\n";
-  for (const auto& corpus : group_by(rows, {"corpus"})) {
-    out += "\n### " + corpus.front()["corpus"].get<std::string>() + "\n";
-    out += "| system | parameters | updates | minutes | valid greedy | valid beam 5 | test greedy | test beam 5 | "
-           "test chrF2 (beam 5) | CPU | commit | command |\n";
-    out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n";
-    for (const auto& runs : group_by(corpus, {"system"})) {
-      out += "| " + runs.front()["system"].get<std::string>() + " | " + distinct(runs, "params", ", ") + " | " +
-             distinct(runs, "updates", ", ") + " | " + distinct(runs, "minutes", ", ") + " | " +
-             score_cell(runs, "valid_greedy") + " | " + score_cell(runs, "valid_beam5") + " | " +
-             score_cell(runs, "test_greedy") + " | **" + score_cell(runs, "test_beam5") + "** | " +
-             score_cell(runs, "test_chrf2") + " | " + distinct(runs, "cpu", ", ") + " | " +
-             code_list(runs, "commit") + " | " + code_list(runs, "command") + " |\n";
-    }
-    std::string notes;
-    for (const auto& r : corpus)
-      if (r.contains("note")) notes += "- " + r["system"].get<std::string>() + ": " + r["note"].get<std::string>() + "\n";
-    if (!notes.empty()) out += "\n" + notes;
-  }
+  for (const auto& corpus : group_by(rows, {"corpus"}))
+    out += "\n### " + corpus.front()["corpus"].get<std::string>() + "\n" + quality_table(corpus);
   return out;
 }
 
@@ -126,39 +144,55 @@ std::string speed_section(const std::vector<json>& rows) {
       "\"AVX2 only\" is the same machine held to AVX2 (`ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 "
       "OPENBLAS_CORETYPE=Haswell`), what a CPU without AVX-512 does; "
       "[performance.md](performance.md) says which precision to use on which CPU.\n";
-  for (const auto& cpu : group_by(rows, {"cpu"})) {
-    out += "\n### " + cpu.front()["cpu"].get<std::string>() + "\n";
-    out += "| model | kernels | precision | training tok/s | greedy batched | greedy one at a time | beam 5 batched | "
-           "beam 5 one at a time | peak MiB | commit |\n";
-    out += "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n";
-    for (const auto& r : cpu) {
-      out += "| " + r.value("model", std::string()) + " | " + r.value("kernels", std::string()) + " | " +
-             r.value("precision", std::string()) + " | " + number_cell(r, "train_tok_s") + " | " +
-             number_cell(r, "greedy_batched") + " | " + number_cell(r, "greedy_single") + " | " +
-             number_cell(r, "beam5_batched") + " | " + number_cell(r, "beam5_single") + " | " +
-             number_cell(r, "peak_rss_mib") + " | " + code_list({r}, "commit") + " |\n";
-    }
-    out += "\nCommands: " + code_list(cpu, "command") + ".\n";
-  }
+  for (const auto& cpu : group_by(rows, {"cpu"}))
+    out += "\n### " + cpu.front()["cpu"].get<std::string>() + "\n" + speed_table(cpu);
   return out;
+}
+
+struct Results {
+  std::vector<json> quality, speed;
+};
+
+Results read_all(const std::string& results_dir) {
+  Results r{read_results(results_dir + "/quality.jsonl"), read_results(results_dir + "/speed.jsonl")};
+  for (const auto* rows : {&r.quality, &r.speed})
+    for (const auto& row : *rows)
+      if (!row.contains("commit") || !row.contains("cpu") || !row.contains("command"))
+        throw std::runtime_error(results_dir + ": a result without its commit, cpu or command: " + row.dump());
+  return r;
 }
 
 }  // namespace
 
 std::string benchmarks_page(const std::string& results_dir) {
-  const auto quality = read_results(results_dir + "/quality.jsonl");
-  const auto speed = read_results(results_dir + "/speed.jsonl");
-  for (const auto* rows : {&quality, &speed})
-    for (const auto& r : *rows)
-      if (!r.contains("commit") || !r.contains("cpu") || !r.contains("command"))
-        throw std::runtime_error(results_dir + ": a result without its commit, cpu or command: " + r.dump());
+  const auto r = read_all(results_dir);
   return "# Benchmarks\n"
          "<!-- Generated from docs/results/*.jsonl by scripts/update_docs.sh; a test fails when it is stale. -->\n\n"
          "Every result of nmt's recipes that users compare, each with the CPU it ran on, the commit and the "
          "command; other pages link here rather than repeat a figure. The figures live in `docs/results/` "
          "(`quality.jsonl`, `speed.jsonl`: one measurement a line); a new measurement is a new line there, "
          "then `scripts/update_docs.sh`. All runs: Debian 12, LibTorch 1.13.1, 2 CPU cores.\n\n" +
-         quality_section(quality) + speed_section(speed);
+         quality_section(r.quality) + speed_section(r.speed);
+}
+
+std::string results_block(const std::string& results_dir, const std::string& group) {
+  const auto r = read_all(results_dir);
+  std::vector<json> quality, speed;
+  for (const auto& row : r.quality)
+    if (row.value("corpus", std::string()) == group) quality.push_back(row);
+  for (const auto& row : r.speed)
+    if (row.value("group", std::string()) == group) speed.push_back(row);
+  if (quality.empty()) throw std::runtime_error(results_dir + ": no results of \"" + group + "\"");
+  return quality_table(quality) + (speed.empty() ? "" : "\n" + speed_table(speed));
+}
+
+std::string with_results_block(const std::string& page, const std::string& group, const std::string& block) {
+  const std::string begin = "<!-- results: " + group + " (generated from docs/results by scripts/update_docs.sh) -->\n";
+  const std::string end = "<!-- end of results -->\n";
+  const auto b = page.find(begin);
+  const auto e = b == std::string::npos ? std::string::npos : page.find(end, b);
+  if (e == std::string::npos) throw std::runtime_error("the page has no block \"" + begin + "\" ... \"" + end + "\"");
+  return page.substr(0, b + begin.size()) + block + page.substr(e);
 }
 
 }  // namespace nmt::test

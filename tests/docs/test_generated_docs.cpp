@@ -1,5 +1,6 @@
 // docs/configuration.md, docs/cli.md and docs/benchmarks.md are generated:
-// from the config schema, from each tool's --help, from docs/results/. These tests fail when a file in the
+// from the config schema, from each tool's --help, from docs/results/ (as is
+// the results block of docs/recipes/distillation.md). These tests fail when a file in the
 // repository is stale; NMT_UPDATE_DOCS=1 (scripts/update_docs.sh) rewrites it.
 #include <catch2/catch.hpp>
 
@@ -68,4 +69,14 @@ TEST_CASE("a malformed result line is named by file and line", "[docs]") {
   CHECK_THROWS_WITH(nmt::test::benchmarks_page(dir.string()), Catch::Matchers::Contains("quality.jsonl:2: not a JSON object"));
   nmt::test::write_file(dir / "quality.jsonl", "{\"corpus\": \"x\", \"cpu\": \"b\", \"command\": \"c\"}\n");
   CHECK_THROWS_WITH(nmt::test::benchmarks_page(dir.string()), Catch::Matchers::Contains("without its commit"));
+}
+
+TEST_CASE("the distillation recipe shows its results as docs/results holds them", "[docs]") {
+  const auto path = nmt::test::source_path("docs/recipes/distillation.md");
+  const auto group = std::string("Multi30k de→en: teachers and student");
+  const auto page = nmt::test::read_file(path);
+  const auto expected =
+      nmt::test::with_results_block(page, group, nmt::test::results_block(nmt::test::source_path("docs/results"), group));
+  check_generated("docs/recipes/distillation.md", expected);
+  CHECK_THROWS_WITH(nmt::test::with_results_block("no markers\n", group, "x"), Catch::Matchers::Contains("has no block"));
 }

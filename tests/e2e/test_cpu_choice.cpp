@@ -35,12 +35,15 @@ TEST_CASE("precision auto is bf16 only where the CPU multiplies bf16 natively", 
   CHECK(nmt::models::parse_precision("auto") ==
         (cpu.native_bf16 ? nmt::models::Precision::bf16 : nmt::models::Precision::fp32));
   CHECK(cpu.native_bf16 == (cpu.isa == "avx512_core_bf16" || cpu.isa == "avx512_core_amx"));
+  // fastest: int8 where oneDNN multiplies int8 with VNNI or AMX, else auto's choice.
+  CHECK(nmt::models::parse_precision("fastest") ==
+        (cpu.vnni ? nmt::models::Precision::int8 : nmt::models::parse_precision("auto")));
 
   // Held to AVX2, the same tool chooses fp32, whatever this machine has.
   const auto avx2 = run(kAvx2 + tool("nmt-translate") + " --version", "version-avx2");
   REQUIRE(avx2.status == 0);
   CHECK_THAT(avx2.out, Contains("oneDNN ISA avx2 (AVX512-BF16 no, AMX no, VNNI no)") &&
-                           Contains("precision auto: fp32"));
+                           Contains("precision auto: fp32, fastest: fp32"));
   const auto native = run(tool("nmt-translate") + " --version", "version-native");
   CHECK_THAT(native.out, Contains(std::string("precision auto: ") + (cpu.native_bf16 ? "bf16" : "fp32")));
 }
