@@ -114,6 +114,7 @@ torch::Tensor in_bf16(const torch::Tensor& t) {
 
 Precision parse_precision(const std::string& name) {
   if (name == "auto") return cpu_features().native_bf16 ? Precision::bf16 : Precision::fp32;
+  // For decoding: int8 where oneDNN has VNNI or AMX int8 products, else auto's choice.
   if (name == "fastest") return cpu_features().vnni ? Precision::int8 : parse_precision("auto");
   if (name == "fp32") return Precision::fp32;
   if (name == "bf16") return Precision::bf16;

@@ -28,8 +28,7 @@ enum class Precision { fp32, bf16, int8 };
 
 // "fp32", "bf16" or "int8" (the configs' spelling), or "auto": bf16 where the
 // CPU multiplies bf16 natively (cpu_features.h), fp32 elsewhere, where bf16
-// is emulated and slower; or "fastest" (decoding): int8 where oneDNN has VNNI
-// or AMX int8 products, else what auto chooses. Anything else throws.
+// is emulated and slower. Anything else throws.
 Precision parse_precision(const std::string& name);
 std::string precision_name(Precision precision);
 
