@@ -44,7 +44,8 @@ std::string score_cell(const std::vector<json>& runs, const std::string& key) {
   for (const auto& r : runs)
     if (r.contains(key)) v.push_back(r[key].get<double>());
   if (v.empty()) return "";
-  if (v.size() == 1) return fixed1(v[0]);
+  // One value among several runs: say it is one.
+  if (v.size() == 1) return runs.size() == 1 ? fixed1(v[0]) : fixed1(v[0]) + " (1)";
   double sum = 0;
   for (double x : v) sum += x;
   const auto [lo, hi] = std::minmax_element(v.begin(), v.end());

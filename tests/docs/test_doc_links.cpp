@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "helpers.h"
 
@@ -29,11 +30,14 @@ std::string slug(const std::string& heading) {
 
 std::set<std::string> anchors_of(const std::string& text) {
   std::set<std::string> anchors;
-  static const std::regex heading("^#+ (.*)$"), id("<a id=\"([^\"]+)\"");
-  for (std::sregex_iterator it(text.begin(), text.end(), heading), end; it != end; ++it) {
-    auto h = (*it)[1].str();
-    if (!h.empty() && h.back() == '\r') h.pop_back();
-    anchors.insert(slug(h));
+  static const std::regex id("<a id=\"([^\"]+)\"");
+  std::istringstream lines(text);
+  bool in_code = false;  // a "# comment" inside a fenced block is not a heading
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("```", 0) == 0) in_code = !in_code;
+    const auto hashes = line.find_first_not_of('#');
+    if (in_code || hashes == 0 || hashes == std::string::npos || line[hashes] != ' ') continue;
+    anchors.insert(slug(line.substr(hashes + 1)));
   }
   for (std::sregex_iterator it(text.begin(), text.end(), id), end; it != end; ++it) anchors.insert((*it)[1].str());
   return anchors;
