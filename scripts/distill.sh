@@ -5,7 +5,7 @@
 #
 #   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--seed N]...
 #                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--mix]
-#                      [--updates N] [--parallel]
+#                      [--updates N] [--parallel] [--name NAME] [--set KEY=VALUE]...
 #
 # Defaults: the two Multi30k recipes as teachers (runs/multi30k_gru and
 # runs/multi30k_transformer, trained with their configs when absent), the
@@ -26,7 +26,10 @@
 #                 (WORK/corpus/ + the name of the config's tokenizer.prefix).
 #                 --updates N trains N updates instead of the config's time
 #                 budget (the same run however busy the machine); --parallel
-#                 trains the seeds side by side, one LibTorch thread each
+#                 trains the seeds side by side, one LibTorch thread each;
+#                 --set KEY=VALUE (repeated) changes the student config (another
+#                 shape: --set model.encoder_layers=3), --name NAME puts it in
+#                 WORK/NAME_seedN instead of WORK/student_seedN
 #   5. scores     greedy and beam-K BLEU/chrF of each student on valid and test
 #                 (WORK/student_seedN/scores.txt)
 set -euo pipefail
@@ -42,6 +45,8 @@ beam=5
 mix=false
 updates=0
 parallel=false
+name=student
+overrides=()
 chunk=1000
 while [ $# -gt 0 ]; do
   case $1 in
@@ -56,7 +61,9 @@ while [ $# -gt 0 ]; do
     --mix) mix=true ;;
     --updates) updates=$2; shift ;;
     --parallel) parallel=true ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --name) name=$2; shift ;;
+    --set) overrides+=("$2"); shift ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "distill: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -144,10 +151,11 @@ prefix=$(sed -n 's/^ *prefix: *"\{0,1\}\([^"# ]*\)"\{0,1\}.*$/\1/p' "$student" |
 student_set=(data.train="$work/corpus/train" tokenizer.prefix="$work/corpus/$(basename "$prefix")")
 [ "$updates" -eq 0 ] || student_set+=(training.max_steps="$updates" training.time_budget_minutes=0)
 [ "$parallel" = false ] || student_set+=(training.threads=1)
+student_set+=("${overrides[@]}")
 build/nmt-prepare --config "$student" --set "${student_set[@]}" > "$work/corpus/prepare.txt"
 
 train_student() {  # SEED
-  local dir=$work/student_seed$1
+  local dir=$work/${name}_seed$1
   # Finished (not interrupted): resuming would train past its bound.
   grep -Eq "training stopped: (reached|time budget)" "$dir/train.log" 2>/dev/null && return 0
   log "student, seed $1: $student on $work/corpus/train (log: $dir.log)"
@@ -158,11 +166,11 @@ pids=()
 for seed in "${seeds[@]}"; do
   if [ "$parallel" = true ]; then train_student "$seed" & pids+=($!); else train_student "$seed"; fi
 done
-for pid in "${pids[@]}"; do wait "$pid" || { echo "distill: a student failed (see $work/student_seed*.log)" >&2; exit 1; }; done
+for pid in "${pids[@]}"; do wait "$pid" || { echo "distill: a student failed (see $work/${name}_seed*.log)" >&2; exit 1; }; done
 
 # 5. Their scores.
 for seed in "${seeds[@]}"; do
-  dir=$work/student_seed$seed
+  dir=$work/${name}_seed$seed
   if [ ! -f "$dir/scores.txt" ]; then
     valid=$(sed -n 's/^  valid: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
     test=$(sed -n 's/^  test: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dir/config.yaml" | head -1)
@@ -178,6 +186,6 @@ for seed in "${seeds[@]}"; do
     } > "$dir/scores.txt.partial"
     mv "$dir/scores.txt.partial" "$dir/scores.txt"
   fi
-  log "student, seed $seed:"
+  log "$name, seed $seed:"
   cat "$dir/scores.txt" >&2
 done
