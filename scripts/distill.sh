@@ -34,6 +34,7 @@
 #                 (WORK/student_seedN/scores.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bin=${NMT_BIN:-build}  # where the executables are
 teachers=()
 student=configs/multi30k_student.yaml
 work=runs/distill
@@ -82,7 +83,7 @@ if [ ${#teachers[@]} -eq 0 ]; then
     teachers+=("$dir")
     if [ ! -f "$dir/best.pt" ]; then  # (a stopped teacher continues with nmt-train --resume)
       log "teacher $dir: training configs/multi30k_$recipe.yaml"
-      build/nmt-train --config "configs/multi30k_$recipe.yaml" --model-dir "$dir" --resume auto
+      "$bin"/nmt-train --config "configs/multi30k_$recipe.yaml" --model-dir "$dir" --resume auto
     fi
   done
 fi
@@ -102,7 +103,7 @@ for ((k = 0; k < chunks; k++)); do
   out=$(printf '%s/chunks/%05d.%s' "$work" "$k" "$tgt")
   [ -f "$out" ] && continue
   sed -n "$((k * chunk + 1)),$(((k + 1) * chunk))p" "$train.$src" |
-    build/nmt-translate "${model_args[@]}" --beam "$beam" 2> "$work/chunks/translate.log" > "$out.partial" ||
+    "$bin"/nmt-translate "${model_args[@]}" --beam "$beam" 2> "$work/chunks/translate.log" > "$out.partial" ||
     { tail -5 "$work/chunks/translate.log" >&2; exit 1; }
   mv "$out.partial" "$out"
   done_now=$((done_now + 1))
@@ -152,14 +153,14 @@ student_set=(data.train="$work/corpus/train" tokenizer.prefix="$work/corpus/$(ba
 [ "$updates" -eq 0 ] || student_set+=(training.max_steps="$updates" training.time_budget_minutes=0)
 [ "$parallel" = false ] || student_set+=(training.threads=1)
 student_set+=("${overrides[@]}")
-build/nmt-prepare --config "$student" --set "${student_set[@]}" > "$work/corpus/prepare.txt"
+"$bin"/nmt-prepare --config "$student" --set "${student_set[@]}" > "$work/corpus/prepare.txt"
 
 train_student() {  # SEED
   local dir=$work/${name}_seed$1
   # Finished (not interrupted): resuming would train past its bound.
   grep -Eq "training stopped: (reached|time budget)" "$dir/train.log" 2>/dev/null && return 0
   log "student, seed $1: $student on $work/corpus/train (log: $dir.log)"
-  build/nmt-train --config "$student" --model-dir "$dir" --resume auto \
+  "$bin"/nmt-train --config "$student" --model-dir "$dir" --resume auto \
     --set "${student_set[@]}" training.seed="$1" > "$dir.stdout" 2> "$dir.log"
 }
 pids=()
@@ -179,7 +180,7 @@ for seed in "${seeds[@]}"; do
         [ -n "$set" ] && [ -f "$set.$src" ] || continue
         for k in 1 "$beam"; do
           printf '%s beam %s: ' "$set" "$k"
-          build/nmt-evaluate --model "$dir" --beam "$k" --src "$set.$src" --ref "$set.$tgt" 2>/dev/null | tr '\n' ' '
+          "$bin"/nmt-evaluate --model "$dir" --beam "$k" --src "$set.$src" --ref "$set.$tgt" 2>/dev/null | tr '\n' ' '
           echo
         done
       done
