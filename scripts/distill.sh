@@ -33,8 +33,11 @@
 #   5. scores     greedy and beam-K BLEU/chrF of each student on valid and test
 #                 (WORK/student_seedN/scores.txt)
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 bin=${NMT_BIN:-build}  # where the executables are
+# A path given on the command line is the caller's; the defaults are the checkout's.
+given() { case $1 in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 teachers=()
 student=configs/multi30k_student.yaml
 work=runs/distill
@@ -51,11 +54,11 @@ overrides=()
 chunk=1000
 while [ $# -gt 0 ]; do
   case $1 in
-    --teacher) teachers+=("$2"); shift ;;
-    --student) student=$2; shift ;;
-    --work) work=$2; shift ;;
+    --teacher) teachers+=("$(given "$2")"); shift ;;
+    --student) student=$(given "$2"); shift ;;
+    --work) work=$(given "$2"); shift ;;
     --seed) seeds+=("$2"); shift ;;
-    --train) train=$2; shift ;;
+    --train) train=$(given "$2"); shift ;;
     --src) src=$2; shift ;;
     --tgt) tgt=$2; shift ;;
     --beam) beam=$2; shift ;;

@@ -195,8 +195,15 @@ class Trainer {
     // ranks, or the child failed: then its error arises here, with its
     // message), and what was freed is given back as far as the allocator can.
     if (leader()) {
-      if (!group_) run_in_child_process([&] { prepare_data(config_); });
-      prepared_ = prepare_data(config_);
+      if (!group_ && run_in_child_process([&] { prepare_data(config_); })) {
+        // The child logged what it prepared; reusing it here is not news.
+        const auto level = spdlog::get_level();
+        spdlog::set_level(spdlog::level::warn);
+        prepared_ = prepare_data(config_);
+        spdlog::set_level(level);
+      } else {
+        prepared_ = prepare_data(config_);
+      }
     }
     if (group_) group_->barrier();
     if (!leader()) prepared_ = prepare_data(config_);
