@@ -4,7 +4,7 @@
 # with beam search, and a student trains on those translations.
 #
 #   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--seed N]...
-#                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--mix]
+#                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--n-best N] [--mix]
 #                      [--updates N] [--parallel] [--name NAME] [--set KEY=VALUE]...
 #
 # Defaults: the two Multi30k recipes as teachers (runs/multi30k_gru and
@@ -15,11 +15,14 @@
 # where it was:
 #   1. teachers   the default teachers trained if absent (given ones must exist)
 #   2. translate  the training source in chunks of 1000 lines, each written
-#                 atomically to WORK/chunks/ (progress and ETA per chunk)
+#                 atomically to WORK/chunks/ (progress and ETA per chunk);
+#                 with --n-best N, the N best of each beam (WORK/chunks_nbestN/)
 #   3. corpus     WORK/corpus/train.{src,tgt}: source lines with the teachers'
-#                 translations, dropping pairs whose translation is empty or
-#                 over 3 times the source's words plus 5; with --mix, the
-#                 original pairs as well (valid and test stay the original ones)
+#                 translations (each of the N best: the source N times),
+#                 dropping pairs whose translation is empty or over 3 times
+#                 the source's words plus 5; with --mix, the original pairs as
+#                 well (valid and test stay the original ones). A work folder
+#                 holds one corpus: other options need another --work
 #   4. student    nmt-train of the student config per seed on that corpus
 #                 (WORK/student_seedN; a stopped one is resumed), with a
 #                 tokenizer of its own trained on the distilled corpus
@@ -47,6 +50,7 @@ src=de
 tgt=en
 beam=5
 mix=false
+nbest=1
 updates=0
 parallel=false
 name=student
@@ -63,6 +67,7 @@ while [ $# -gt 0 ]; do
     --tgt) tgt=$2; shift ;;
     --beam) beam=$2; shift ;;
     --mix) mix=true ;;
+    --n-best) nbest=$2; shift ;;
     --updates) updates=$2; shift ;;
     --parallel) parallel=true ;;
     --name) name=$2; shift ;;
@@ -96,18 +101,33 @@ for t in "${teachers[@]}"; do
   model_args+=(--model "$t")
 done
 
+[ "$nbest" -ge 1 ] && [ "$nbest" -le "$beam" ] || { echo "distill: --n-best must be between 1 and the beam $beam" >&2; exit 2; }
+chunk_dir=$work/chunks
+nbest_args=()
+[ "$nbest" -eq 1 ] || { chunk_dir=$work/chunks_nbest$nbest; nbest_args=(--n-best "$nbest"); }
+# One corpus per work folder: the options that made it are kept beside it.
+recipe="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest; mix $mix"
+if [ -f "$work/corpus/recipe.txt" ] && [ "$(cat "$work/corpus/recipe.txt")" != "$recipe" ]; then
+  echo "distill: $work/corpus was made by '$(cat "$work/corpus/recipe.txt")', not '$recipe': give another --work" >&2
+  exit 2
+fi
+
 # 2. The teachers translate the training source, a chunk at a time.
-mkdir -p "$work/chunks"
+mkdir -p "$chunk_dir"
 lines=$(wc -l < "$train.$src")
 chunks=$(( (lines + chunk - 1) / chunk ))
 start=$(date +%s)
 done_now=0
 for ((k = 0; k < chunks; k++)); do
-  out=$(printf '%s/chunks/%05d.%s' "$work" "$k" "$tgt")
+  out=$(printf '%s/%05d.%s' "$chunk_dir" "$k" "$tgt")
   [ -f "$out" ] && continue
   sed -n "$((k * chunk + 1)),$(((k + 1) * chunk))p" "$train.$src" |
-    "$bin"/nmt-translate "${model_args[@]}" --beam "$beam" 2> "$work/chunks/translate.log" > "$out.partial" ||
-    { tail -5 "$work/chunks/translate.log" >&2; exit 1; }
+    "$bin"/nmt-translate "${model_args[@]}" --beam "$beam" "${nbest_args[@]}" 2> "$chunk_dir/translate.log" > "$out.partial" ||
+    { tail -5 "$chunk_dir/translate.log" >&2; exit 1; }
+  if [ "$nbest" -gt 1 ]; then  # 'i ||| translation ||| ...' -> 'line of the source<TAB>translation'
+    awk -v first=$((k * chunk)) 'BEGIN { FS = " [|][|][|] " } { print $1 + first "\t" $2 }' "$out.partial" > "$out.tsv"
+    mv "$out.tsv" "$out.partial"
+  fi
   mv "$out.partial" "$out"
   done_now=$((done_now + 1))
   elapsed=$(( $(date +%s) - start ))
@@ -118,25 +138,41 @@ done
 # 3. The distilled corpus.
 mkdir -p "$work/corpus"
 if [ ! -f "$work/corpus/train.$tgt" ]; then
-  cat "$work"/chunks/*."$tgt" > "$work/corpus/translations.$tgt"
-  [ "$(wc -l < "$work/corpus/translations.$tgt")" -eq "$lines" ] ||
-    { echo "distill: the chunks hold $(wc -l < "$work/corpus/translations.$tgt") lines, the source $lines" >&2; exit 1; }
+  cat "$chunk_dir"/*."$tgt" > "$work/corpus/translations.$tgt"
   /usr/bin/python3 - "$train.$src" "$work/corpus/translations.$tgt" "$work/corpus/train" "$src" "$tgt" \
-    "$mix" "$train.$tgt" <<'EOF'
+    "$mix" "$train.$tgt" "$nbest" <<'EOF'
 import sys
-src_path, hyp_path, prefix, src, tgt, mix, ref_path = sys.argv[1:]
+src_path, hyp_path, prefix, src, tgt, mix, ref_path, nbest = sys.argv[1:]
+with open(src_path, encoding="utf-8") as f:
+    sources = f.read().splitlines()
+translations = [[] for _ in sources]  # of each source line
+with open(hyp_path, encoding="utf-8") as h:
+    if nbest == "1":
+        lines = h.read().splitlines()
+        if len(lines) != len(sources):
+            sys.exit(f"distill: the chunks hold {len(lines)} lines, the source {len(sources)}")
+        translations = [[t] for t in lines]
+    else:
+        for number, line in enumerate(h, 1):
+            index, _, text = line.rstrip("\n").partition("\t")
+            if not index.isdigit() or int(index) >= len(sources):
+                sys.exit(f"distill: {hyp_path}:{number}: not 'source line<TAB>translation'")
+            translations[int(index)].append(text)
+        missing = sum(1 for t in translations if not t)
+        if missing:
+            sys.exit(f"distill: {hyp_path}: {missing} source lines have no translation")
 kept = dropped = 0
-with open(src_path, encoding="utf-8") as s, open(hyp_path, encoding="utf-8") as h, \
-     open(prefix + "." + src + ".partial", "w", encoding="utf-8") as out_s, \
+with open(prefix + "." + src + ".partial", "w", encoding="utf-8") as out_s, \
      open(prefix + "." + tgt + ".partial", "w", encoding="utf-8") as out_t:
-    for line_s, line_h in zip(s, h):
-        words_s, words_h = len(line_s.split()), len(line_h.split())
-        if words_h == 0 or words_h > 3 * words_s + 5:
-            dropped += 1
-            continue
-        out_s.write(line_s)
-        out_t.write(line_h)
-        kept += 1
+    for line_s, hyps in zip(sources, translations):
+        for line_h in hyps:
+            words_s, words_h = len(line_s.split()), len(line_h.split())
+            if words_h == 0 or words_h > 3 * words_s + 5:
+                dropped += 1
+                continue
+            out_s.write(line_s + "\n")
+            out_t.write(line_h + "\n")
+            kept += 1
     if mix == "true":
         with open(src_path, encoding="utf-8") as s, open(ref_path, encoding="utf-8") as r:
             for line_s, line_r in zip(s, r):
@@ -147,6 +183,7 @@ print("distill: corpus: %d distilled pairs kept, %d dropped (empty or too long)%
 EOF
   mv "$work/corpus/train.$src.partial" "$work/corpus/train.$src"
   mv "$work/corpus/train.$tgt.partial" "$work/corpus/train.$tgt"
+  echo "$recipe" > "$work/corpus/recipe.txt"
 fi
 
 # 4. Students: one tokenizer and dataset for all seeds, prepared once.

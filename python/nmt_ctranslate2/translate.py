@@ -1,6 +1,6 @@
 """Translate with a CTranslate2 model written by nmt_ctranslate2.convert, as
 nmt-translate does: SentencePiece pieces in, sentences batched shortest first,
-each batch's length limit nmt's (max_length_a * source tokens + max_length_b):
+each sentence's length limit nmt's (max_length_a * source tokens + max_length_b):
 
     python3 -m nmt_ctranslate2.translate --model CT2_DIR [--beam K] < test.de > hyp.en
 
@@ -41,13 +41,17 @@ class Translator:
         out = [""] * len(sentences)
         for first in range(0, len(order), batch_size):
             members = order[first:first + batch_size]
-            # nmt's limit counts output tokens without </s>; CTranslate2's counts steps with it.
-            limit = max(int(a * len(pieces[i])) + b for i in members) + 1
+            # nmt's limit is each sentence's own and counts tokens without </s>;
+            # CTranslate2 takes one per call and counts steps with </s>: the
+            # batch's longest, and a longer hypothesis cut at its sentence's
+            # (where nmt's search ends it; exactly so for greedy search).
+            limits = {i: int(a * len(pieces[i])) + b for i in members}
             results = self.engine.translate_batch([pieces[i] for i in members], beam_size=k,
-                                                  length_penalty=length_penalty, max_decoding_length=limit,
+                                                  length_penalty=length_penalty,
+                                                  max_decoding_length=max(limits.values()) + 1,
                                                   max_input_length=0)
             for i, result in zip(members, results):
-                out[i] = self.target.decode(result.hypotheses[0])
+                out[i] = self.target.decode(result.hypotheses[0][:limits[i]])
         return out
 
 

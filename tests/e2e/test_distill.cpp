@@ -111,6 +111,27 @@ TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student tra
   REQUIRE(again.status == 0);
   CHECK_THAT(again.err, !Contains("translated chunk") && !Contains("on " + work + "/corpus/train"));
   CHECK(nmt::data::read_lines(work + "/corpus/train.de") == src);
+
+  // A work folder holds one corpus: other options are refused, naming both.
+  const auto other = run(command + " --mix", "distill-other");
+  CHECK(other.status == 2);
+  CHECK_THAT(other.err, Contains(work + "/corpus was made by") && Contains("mix false") && Contains("mix true"));
+
+  // The 2 best of each beam: each source line (up to) twice, in order.
+  const auto nbest = run(command + " --n-best 2 --work " + dir + "/work2", "distill-nbest");
+  INFO(nbest.err);
+  REQUIRE(nbest.status == 0);
+  const auto src2 = nmt::data::read_lines(dir + "/work2/corpus/train.de");
+  const auto tgt2 = nmt::data::read_lines(dir + "/work2/corpus/train.en");
+  CHECK(src2.size() == tgt2.size());
+  CHECK(src2.size() > src.size());
+  CHECK(src2.size() <= 600);
+  CHECK(nmt::data::read_lines(dir + "/work2/corpus/translations.en").size() == 600);
+  at = 0;
+  for (size_t i = 0; i < src2.size(); ++i) {
+    while (at < source.size() && source[at] != src2[i]) ++at;
+    REQUIRE(at < source.size());
+  }
 }
 
 TEST_CASE("distill.sh names a teacher without a model and an unknown option", "[e2e][distill]") {
