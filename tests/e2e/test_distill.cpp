@@ -58,7 +58,7 @@ void write_lines(const std::string& path, const std::vector<std::string>& lines)
 
 }  // namespace
 
-TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student trains; a rerun skips it all",
+TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student trains, a rerun skips it all",
           "[e2e][distill]") {
   const auto dir = nmt::test::scratch_dir("distill").string();
   for (const char* type : {"gru", "transformer"}) {
