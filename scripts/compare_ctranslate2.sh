@@ -13,8 +13,8 @@
 #   - fp32 against float32: the two engines on the same arithmetic;
 #   - fastest against fastest: nmt's decoding.precision=fastest against the
 #     faster of CTranslate2's float32 and int8 compute types in that case;
-# peak memory (maximum resident set) of each, and how many fp32 greedy
-# translations differ. Comparable search on both sides: no length penalty
+# peak memory (maximum resident set) of each, and how many fp32 translations
+# differ (greedy and beam 5). Comparable search on both sides: no length penalty
 # (nmt's GNMT alpha and CTranslate2's beta differ everywhere else), nmt's
 # length limit per batch (a * source tokens + b), </s> appended to the source.
 #
@@ -95,11 +95,13 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 fastest=$(sed -n 's/.*decoding.precision: fastest -> \([a-z0-9]*\) .*/\1/p' "$out/nmt.fastest.beam1.batched.log" | head -1)
-differ=$(paste -d '\t' "$out/nmt.fp32.beam1.batched.hyp" "$out/ctranslate2.float32.beam1.batched.hyp" | awk -F '\t' '$1 != $2' | wc -l)
+count_differing() { paste -d '\t' "$out/nmt.fp32.beam$1.batched.hyp" "$out/ctranslate2.float32.beam$1.batched.hyp" | awk -F '\t' '$1 != $2' | wc -l; }
+differ="$(count_differing 1) $(count_differing 5)"
 
 py - "$results" "$fastest" "$differ" "$(wc -l < "$source")" "$version" "$cpu" "$model" "$(git rev-parse --short HEAD)" <<'EOF'
 import json, sys
 path, fastest, differ, lines, version, cpu, model, commit = sys.argv[1:]
+differ_greedy, differ_beam = (int(n) for n in differ.split())
 best = {}
 for line in open(path):
     engine, setting, beam, mode, rate, peak, bleu = line.split()
@@ -108,7 +110,8 @@ for line in open(path):
     if key not in best or entry["rate"] > best[key]["rate"]:
         best[key] = entry
 record = {"model": model, "commit": commit, "cpu": cpu, "ctranslate2": version, "nmt_fastest": fastest,
-          "fp32_greedy_different_lines": int(differ), "lines": int(lines), "cases": []}
+          "fp32_greedy_different_lines": differ_greedy,
+          "fp32_beam5_different_lines": differ_beam, "lines": int(lines), "cases": []}
 for beam in (1, 5):
     for mode in ("batched", "single"):
         name = ("greedy" if beam == 1 else f"beam {beam}") + (" batched" if mode == "batched" else " one at a time")
@@ -125,7 +128,7 @@ for beam in (1, 5):
                                 "ctranslate2_compute_type": ct, "ctranslate2": cf})
 peaks = [e["peak_mib"] for k, e in best.items() if k[0] == "nmt"], [e["peak_mib"] for k, e in best.items() if k[0] != "nmt"]
 print(f"peak memory: nmt {min(peaks[0])}-{max(peaks[0])} MiB, CTranslate2 {min(peaks[1])}-{max(peaks[1])} MiB")
-print(f"fp32 greedy, batched: {differ} of {lines} translations differ")
+print(f"fp32, batched, no length penalty: {differ_greedy} of {lines} translations differ greedy, {differ_beam} with beam 5")
 print(f"(CTranslate2 {version}; {cpu}; {model}; nmt {commit})")
 print(json.dumps(record))
 EOF
