@@ -17,14 +17,15 @@ compares the two engines' translations):
 """
 import argparse
 import json
-import math
 import os
 import sys
 
 import ctranslate2
-import sentencepiece
 import torch
 from ctranslate2.specs import common_spec, transformer_spec
+
+from nmt_pytorch import model_dir
+from nmt_pytorch.transformer import sinusoidal_table
 
 POSITIONS = 1024  # table rows: more than any length nmt decodes (max_length 100 -> 160 output tokens)
 
@@ -33,45 +34,17 @@ class ConversionError(Exception):
     """What cannot be converted, naming the file or key."""
 
 
-def sinusoidal_table(positions, dim):
-    """nmt's table: sin on even dimensions, cos on odd ones (float64, then float32)."""
-    position = torch.arange(positions, dtype=torch.float64).unsqueeze(1)
-    angle = position * torch.exp(torch.arange(0, dim, 2, dtype=torch.float64) * (-math.log(10000.0) / dim))
-    table = torch.zeros(positions, dim, dtype=torch.float64)
-    table[:, 0::2] = angle.sin()
-    table[:, 1::2] = angle.cos()[:, : dim // 2]
-    return table.to(torch.float32)
-
-
 def _read_export(directory):
-    config_path = os.path.join(directory, "config.json")
+    """nmt_pytorch's reading of the export (format, shapes, tokenizers), and a Transformer."""
     try:
-        with open(config_path, encoding="utf-8") as f:
-            config = json.load(f)
-    except FileNotFoundError:
-        raise ConversionError(f"{config_path}: not found (a directory written by nmt-export --to pytorch?)")
-    except json.JSONDecodeError as e:
-        raise ConversionError(f"{config_path}: not JSON ({e})")
-    if config.get("format") != "nmt-pytorch":
-        raise ConversionError(f"{config_path}: format is {config.get('format')!r}, not 'nmt-pytorch'")
+        config, weights, source, target = model_dir.read(directory)
+    except model_dir.ExportError as e:
+        raise ConversionError(str(e)) from None
     model_type = config["model"]["type"]
     if model_type != "transformer":
-        raise ConversionError(f"{config_path}: model.type is {model_type!r}; CTranslate2 runs Transformers "
-                              "only (it has no GRU with additive attention)")
-    weights_path = os.path.join(directory, "weights.pt")
-    if not os.path.isfile(weights_path):
-        raise ConversionError(f"{weights_path}: not found")
-    weights = torch.load(weights_path)
-    if config["vocabulary"]["joint"]:
-        source = target = os.path.join(directory, "spm.model")
-    else:
-        source, target = os.path.join(directory, "spm.src.model"), os.path.join(directory, "spm.tgt.model")
-    processors = []
-    for path in (source, target):
-        if not os.path.isfile(path):
-            raise ConversionError(f"{path}: SentencePiece model not found")
-        processors.append(sentencepiece.SentencePieceProcessor(model_file=path))
-    return config, weights, processors
+        raise ConversionError(f"{os.path.join(directory, 'config.json')}: model.type is {model_type!r}; "
+                              "CTranslate2 runs Transformers only (it has no GRU with additive attention)")
+    return config, weights, (source, target)
 
 
 def _linear(spec, w, name):
@@ -87,6 +60,12 @@ def _fused(spec, w, prefix, parts):
 def _norm(spec, w, name):
     spec.gamma = w[name + ".weight"]
     spec.beta = w[name + ".bias"]
+
+
+def _self_attention(spec, w, prefix):
+    _fused(spec.linear[0], w, prefix + "self_attention.", "qkv")
+    _linear(spec.linear[1], w, prefix + "self_attention.out_proj")
+    _norm(spec.layer_norm, w, prefix + "norm1")
 
 
 def _ffn(spec, w, prefix, norm):
@@ -111,18 +90,14 @@ def build_spec(config, w, source, target):
     enc.position_encodings.encodings = table
     for i, layer in enumerate(enc.layer):
         p = f"encoder{i}."
-        _fused(layer.self_attention.linear[0], w, p + "self_attention.", "qkv")
-        _linear(layer.self_attention.linear[1], w, p + "self_attention.out_proj")
-        _norm(layer.self_attention.layer_norm, w, p + "norm1")
+        _self_attention(layer.self_attention, w, p)
         _ffn(layer.ffn, w, p, "norm2")
     dec = spec.decoder
     dec.embeddings.weight = tgt_embed
     dec.position_encodings.encodings = table
     for i, layer in enumerate(dec.layer):
         p = f"decoder{i}."
-        _fused(layer.self_attention.linear[0], w, p + "self_attention.", "qkv")
-        _linear(layer.self_attention.linear[1], w, p + "self_attention.out_proj")
-        _norm(layer.self_attention.layer_norm, w, p + "norm1")
+        _self_attention(layer.self_attention, w, p)
         _linear(layer.attention.linear[0], w, p + "cross_attention.q_proj")
         _fused(layer.attention.linear[1], w, p + "cross_attention.", "kv")
         _linear(layer.attention.linear[2], w, p + "cross_attention.out_proj")

@@ -31,8 +31,9 @@ def _processor(path):
     return sentencepiece.SentencePieceProcessor(model_file=path)
 
 
-def load(directory):
-    """The model of an exported directory, with its tokenizer(s)."""
+def read(directory):
+    """An exported directory's config, weights (checked against the config's
+    shapes) and SentencePiece processor(s): (config, weights, source, target)."""
     config_path = os.path.join(directory, "config.json")
     try:
         with open(config_path, encoding="utf-8") as f:
@@ -60,4 +61,10 @@ def load(directory):
     else:
         source = _processor(os.path.join(directory, "spm.src.model"))
         target = _processor(os.path.join(directory, "spm.tgt.model"))
-    return ExportedModel(config, ARCHITECTURES[kind](config, weights), source, target)
+    return config, weights, source, target
+
+
+def load(directory):
+    """The model of an exported directory, with its tokenizer(s)."""
+    config, weights, source, target = read(directory)
+    return ExportedModel(config, ARCHITECTURES[config["model"]["type"]](config, weights), source, target)

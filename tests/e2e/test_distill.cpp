@@ -50,12 +50,6 @@ std::vector<std::string> head(const std::string& path, size_t n) {
   return lines;
 }
 
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& l : lines) text += l + "\n";
-  write_file(path, text);
-}
-
 }  // namespace
 
 TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student trains, a rerun skips it all",
@@ -70,8 +64,8 @@ TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student tra
   write_file(dir + "/student.yaml", student_config(dir));
   // 300 training pairs to distill (one chunk of the script's 1000 lines).
   const auto source = head(dir + "/train.de", 300);
-  write_lines(dir + "/small.de", source);
-  write_lines(dir + "/small.en", head(dir + "/train.en", 300));
+  nmt::data::write_lines_atomically(dir + "/small.de", source);
+  nmt::data::write_lines_atomically(dir + "/small.en", head(dir + "/train.en", 300));
   const auto work = dir + "/work";
   const auto command = "NMT_BIN=" + std::string(NMT_BINARY_DIR) + " " + source_path("scripts/distill.sh") +
                        " --teacher " + dir + "/gru --teacher " + dir + "/transformer --student " + dir +
