@@ -2,7 +2,7 @@
 
 #include "models/cpu_features.h"
 #include "models/flop_count.h"
-#include "models/int8_linear.h"
+#include "models/packed_linear.h"
 
 #include <torch/nn/functional/linear.h>
 #include <torch/torch.h>
@@ -64,14 +64,16 @@ class WeightCache {
     return copies_.count(t.unsafeGetTensorImpl()) > 0;
   }
 
-  // `weight` and `bias` quantized and packed for int8 products.
-  std::shared_ptr<const Int8Linear> int8(const torch::Tensor& weight, const torch::Tensor& bias) {
-    Key key{torch::kQInt8, {weight.unsafeGetTensorImpl(), bias.defined() ? bias.unsafeGetTensorImpl() : nullptr}};
+  // `weight` and `bias` packed for oneDNN's products in `precision`.
+  std::shared_ptr<const PackedLinear> packed(const torch::Tensor& weight, const torch::Tensor& bias,
+                                             Precision precision) {
+    Key key{precision == Precision::int8 ? torch::kQInt8 : torch::kFloat32,
+            {weight.unsafeGetTensorImpl(), bias.defined() ? bias.unsafeGetTensorImpl() : nullptr}};
     auto versions = versions_of(bias.defined() ? std::vector<torch::Tensor>{weight, bias} : std::vector<torch::Tensor>{weight});
     const std::lock_guard<std::mutex> lock(mutex_);
     auto& entry = packed_[key];
     if (!entry.linear || entry.versions != versions) {
-      entry.linear = std::make_shared<const Int8Linear>(weight, bias);
+      entry.linear = std::make_shared<const PackedLinear>(weight, bias, precision);
       entry.versions = std::move(versions);
     }
     return entry.linear;
@@ -85,7 +87,7 @@ class WeightCache {
   };
   struct PackedEntry {
     std::vector<int64_t> versions;
-    std::shared_ptr<const Int8Linear> linear;
+    std::shared_ptr<const PackedLinear> linear;
   };
   std::mutex mutex_;
   std::map<Key, Entry> entries_;
@@ -150,12 +152,12 @@ torch::ScalarType matmul_dtype() { return current == Precision::bf16 ? torch::kB
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
   count_matmul(1, static_cast<double>(x.numel() / x.size(-1)), static_cast<double>(x.size(-1)),
                static_cast<double>(weight.size(0)));
-  if (current == Precision::int8) {
-    // Only weights that outlive the scope are packed: parameters and the cache's own copies.
-    const bool stable = is_parameter(weight) || (cache != nullptr && cache->made(weight));
-    if (cache != nullptr && !torch::GradMode::is_enabled() && stable) return (*cache->int8(weight, bias))(x);
-    return torch::nn::functional::linear(x.to(torch::kFloat32), weight, bias);
-  }
+  // Decoding packs the weights that outlive the scope: parameters and the cache's own copies.
+  // (Not bf16's: LibTorch already runs them on oneDNN, and packing them was no faster.)
+  if (current != Precision::bf16 && cache != nullptr && !torch::GradMode::is_enabled() &&
+      (is_parameter(weight) || cache->made(weight)))
+    return (*cache->packed(weight, bias, current))(x);
+  if (current == Precision::int8) return torch::nn::functional::linear(x.to(torch::kFloat32), weight, bias);
   if (current == Precision::fp32) return torch::nn::functional::linear(x, weight, bias);
   return torch::nn::functional::linear(in_bf16(x), in_bf16(weight), in_bf16(bias));
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Mixed precision: the matrix products in bfloat16, everything else in fp32;
-// and, for decoding only, int8 products of the weights (see int8_linear.h).
+// and, for decoding only, int8 products of the weights; decoding runs int8
+// and fp32 products on weights packed once for oneDNN (see packed_linear.h).
 //
 // Parameters stay fp32 (they are the optimizer's master weights, and Adam's
 // state stays fp32 with them); inside a PrecisionScope(bf16) the models'

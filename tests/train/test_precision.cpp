@@ -1,6 +1,6 @@
 // bf16 mixed precision and int8 decoding: the loss agrees with fp32, a step
-// updates the fp32 master weights, decoding's cached bf16 and int8 weights
-// follow updates, and a trained model translates alike in every precision.
+// updates the fp32 master weights, decoding's cached bf16, int8 and packed
+// fp32 weights follow updates, and a trained model translates alike in every precision.
 #include <catch2/catch.hpp>
 #include <torch/torch.h>
 
@@ -11,7 +11,7 @@
 #include "data/batching.h"
 #include "data/special_ids.h"
 #include "data/text_file.h"
-#include "models/int8_linear.h"
+#include "models/packed_linear.h"
 #include "models/precision.h"
 #include "serve/served_model.h"
 #include "tiny_model.h"
@@ -78,7 +78,7 @@ TEST_CASE("int8 and fp32 losses of the same batch agree to 2%", "[precision][int
 TEST_CASE("an int8 product is within its quantization error of fp32's, any leading shape", "[precision][int8]") {
   torch::manual_seed(3);
   const auto weight = torch::randn({48, 64}), bias = torch::randn({48});
-  const nmt::models::Int8Linear product(weight, bias), no_bias(weight, torch::Tensor());
+  const nmt::models::PackedLinear product(weight, bias, Precision::int8), no_bias(weight, torch::Tensor(), Precision::int8);
   // 10 rows: compiled for exactly 10; 37 and 300: padded to 40 and 320.
   for (const auto& shape : std::vector<std::vector<int64_t>>{{2, 5, 64}, {37, 64}, {3, 100, 64}}) {
     INFO("rows " << shape[0] * (shape.size() == 3 ? shape[1] : 1));
@@ -101,8 +101,27 @@ TEST_CASE("an int8 product is within its quantization error of fp32's, any leadi
   CHECK_THROWS_WITH(product(torch::randn({2, 32})), Catch::Contains("32 features") && Catch::Contains("64"));
 }
 
-TEST_CASE("decoding's cached bf16 and int8 weights follow an update of the fp32 weights", "[precision]") {
-  for (const auto precision : {Precision::bf16, Precision::int8}) {
+TEST_CASE("a packed fp32 product equals LibTorch's linear, any leading shape", "[precision]") {
+  torch::manual_seed(4);
+  const auto weight = torch::randn({48, 64}), bias = torch::randn({48});
+  const nmt::models::PackedLinear product(weight, bias, Precision::fp32), no_bias(weight, torch::Tensor(), Precision::fp32);
+  // 1 and 10 rows: compiled for exactly those; 37 and 300: padded to 40 and 320.
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{1, 1, 64}, {2, 5, 64}, {37, 64}, {3, 100, 64}}) {
+    INFO("shape " << torch::IntArrayRef(shape));
+    const auto x = torch::randn(shape);
+    const auto y = product(x);
+    auto out_shape = shape;
+    out_shape.back() = 48;
+    REQUIRE(y.sizes() == torch::IntArrayRef(out_shape));
+    CHECK(torch::allclose(y, torch::nn::functional::linear(x, weight, bias), 1e-5, 1e-5));
+    CHECK(torch::allclose(no_bias(x), torch::nn::functional::linear(x, weight), 1e-5, 1e-5));
+  }
+  CHECK_THROWS_WITH(product(torch::randn({2, 32})), Catch::Contains("32 features") && Catch::Contains("64"));
+  CHECK_THROWS_WITH(nmt::models::PackedLinear(weight, bias, Precision::bf16), Catch::Contains("bf16"));
+}
+
+TEST_CASE("decoding's cached bf16, int8 and fp32 weights follow an update of the fp32 weights", "[precision]") {
+  for (const auto precision : {Precision::bf16, Precision::int8, Precision::fp32}) {
     INFO(nmt::models::precision_name(precision));
     auto t = nmt::test::tiny_model("precision-cache", "transformer");
     t.model->eval();

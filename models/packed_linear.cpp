@@ -1,4 +1,4 @@
-#include "models/int8_linear.h"
+#include "models/packed_linear.h"
 
 #include <ATen/Parallel.h>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -40,10 +40,10 @@ int64_t row_bucket(int64_t rows) {
   return (rows + step - 1) / step * step;
 }
 
-// int8 x int8 -> fp32 of [rows, k] by [k, n], then x activation scale
+// int8: int8 x int8 -> fp32 of [rows, k] by [k, n], then x activation scale
 // (one value), x weight scales (one per column), + bias: one pass, fused.
-// Its memory objects and argument map are made once too: a call only points
-// them at its tensors.
+// fp32: fp32 x fp32 + bias. Its memory objects and argument map are made once
+// too: a call only points them at its tensors.
 struct Product {
   dnnl::matmul::primitive_desc pd;
   dnnl::matmul primitive;
@@ -53,7 +53,7 @@ struct Product {
 
 memory::desc row_vector(int64_t n) { return {{1, n}, DataType::f32, Tag::ab}; }
 
-Product make_product(int64_t rows, int64_t k, int64_t n, bool bias) {
+Product make_int8_product(int64_t rows, int64_t k, int64_t n, bool bias) {
   dnnl::post_ops ops;
   ops.append_binary(dnnl::algorithm::binary_mul, row_vector(1));
   ops.append_binary(dnnl::algorithm::binary_mul, row_vector(n));
@@ -71,20 +71,35 @@ Product make_product(int64_t rows, int64_t k, int64_t n, bool bias) {
   return product;
 }
 
+Product make_fp32_product(int64_t rows, int64_t k, int64_t n, bool bias) {
+  const memory::desc src({rows, k}, DataType::f32, Tag::ab), weights({k, n}, DataType::f32, Tag::any),
+      dst({rows, n}, DataType::f32, Tag::ab);
+  const auto desc = bias ? dnnl::matmul::desc(src, weights, row_vector(n), dst) : dnnl::matmul::desc(src, weights, dst);
+  dnnl::matmul::primitive_desc pd(desc, cpu());
+  Product product{pd, dnnl::matmul(pd), memory(pd.src_desc(), cpu(), nullptr), memory(pd.dst_desc(), cpu(), nullptr),
+                  memory(), {}};
+  product.args = {{DNNL_ARG_SRC, product.src}, {DNNL_ARG_DST, product.dst}};
+  return product;
+}
+
+Product make_product(int64_t rows, int64_t k, int64_t n, bool bias, Precision precision) {
+  return precision == Precision::int8 ? make_int8_product(rows, k, n, bias) : make_fp32_product(rows, k, n, bias);
+}
+
 // Compiled products are shared by every weight of the same shape; one map per
 // thread, so a product is never run by two threads at once.
-Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias) {
-  thread_local std::map<std::tuple<int64_t, int64_t, int64_t, bool>, Product> products;
-  const auto key = std::make_tuple(rows, k, n, bias);
+Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias, Precision precision) {
+  thread_local std::map<std::tuple<int64_t, int64_t, int64_t, bool, Precision>, Product> products;
+  const auto key = std::make_tuple(rows, k, n, bias, precision);
   auto it = products.find(key);
-  if (it == products.end()) it = products.emplace(key, make_product(rows, k, n, bias)).first;
+  if (it == products.end()) it = products.emplace(key, make_product(rows, k, n, bias, precision)).first;
   return it->second;
 }
 
 // oneDNN's reference int8 product (no VNNI, no AMX) is thousands of times
 // slower than a real one: refuse it rather than decode at that speed.
 void require_fast_int8() {
-  static const std::string implementation = make_product(4, 64, 64, true).pd.impl_info_str();
+  static const std::string implementation = make_int8_product(4, 64, 64, true).pd.impl_info_str();
   if (implementation.rfind("ref", 0) == 0)
     throw Error("decoding.precision int8: oneDNN has only its reference int8 product on this CPU (" + implementation +
                 "); use bf16 or fp32");
@@ -113,11 +128,12 @@ float quantize(const torch::Tensor& rows, torch::Tensor& out) {
 
 }  // namespace
 
-struct Int8Linear::Weights {
+struct PackedLinear::Weights {
+  Precision precision = Precision::fp32;
   int64_t k = 0, n = 0;
-  torch::Tensor quantized;  // int8 [k, n], row-major: the layout oneDNN reorders from
-  torch::Tensor scales;     // fp32 [1, n]
-  torch::Tensor bias;       // fp32 [1, n] or undefined
+  torch::Tensor plain;   // int8 (quantized) or fp32 [k, n], row-major: the layout oneDNN reorders from
+  torch::Tensor scales;  // int8: fp32 [1, n]
+  torch::Tensor bias;    // fp32 [1, n] or undefined
   memory scales_memory, bias_memory;  // over `scales` and `bias`
   std::mutex mutex;
   // The weights in each layout a product asked for (VNNI's for a few rows,
@@ -128,58 +144,75 @@ struct Int8Linear::Weights {
     const std::lock_guard<std::mutex> lock(mutex);
     for (const auto& [desc, mem] : layouts)
       if (desc == wanted) return mem;
-    memory plain({{k, n}, DataType::s8, Tag::ab}, cpu(), quantized.data_ptr());
+    memory source({{k, n}, precision == Precision::int8 ? DataType::s8 : DataType::f32, Tag::ab}, cpu(), plain.data_ptr());
     memory packed(wanted, cpu());
     dnnl::stream stream(cpu());
-    dnnl::reorder(plain, packed).execute(stream, plain, packed);
+    dnnl::reorder(source, packed).execute(stream, source, packed);
     stream.wait();
     layouts.emplace_back(wanted, packed);
     return layouts.back().second;
   }
 };
 
-Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias) : weights_(std::make_unique<Weights>()) {
-  require_fast_int8();
+PackedLinear::PackedLinear(const torch::Tensor& weight, const torch::Tensor& bias, Precision precision)
+    : weights_(std::make_unique<Weights>()) {
+  if (precision != Precision::int8 && precision != Precision::fp32)
+    throw Error("packed product: precision " + precision_name(precision) + " (only int8 and fp32 are packed)");
+  if (precision == Precision::int8) require_fast_int8();
   torch::NoGradGuard no_grad;
   const auto w = weight.detach().to(torch::kFloat32);
-  const auto scales = (w.abs().amax(1) / 127.0).clamp_min(1e-12);
+  weights_->precision = precision;
   weights_->k = w.size(1);
   weights_->n = w.size(0);
-  weights_->quantized = (w / scales.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8).t().contiguous();
-  weights_->scales = scales.reshape({1, -1}).contiguous();
-  weights_->scales_memory = memory(row_vector(weights_->n), cpu(), weights_->scales.data_ptr());
+  if (precision == Precision::int8) {
+    const auto scales = (w.abs().amax(1) / 127.0).clamp_min(1e-12);
+    weights_->plain = (w / scales.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8).t().contiguous();
+    weights_->scales = scales.reshape({1, -1}).contiguous();
+    weights_->scales_memory = memory(row_vector(weights_->n), cpu(), weights_->scales.data_ptr());
+  } else {
+    weights_->plain = w.t().contiguous();
+  }
   if (bias.defined()) {
     weights_->bias = bias.detach().to(torch::kFloat32).reshape({1, -1}).contiguous();
     weights_->bias_memory = memory(row_vector(weights_->n), cpu(), weights_->bias.data_ptr());
   }
 }
 
-Int8Linear::~Int8Linear() = default;
+PackedLinear::~PackedLinear() = default;
 
-torch::Tensor Int8Linear::operator()(const torch::Tensor& x) const {
+torch::Tensor PackedLinear::operator()(const torch::Tensor& x) const {
   const auto k = weights_->k, n = weights_->n;
+  const auto precision = weights_->precision;
   if (x.size(-1) != k)
-    throw Error("int8 product: input has " + std::to_string(x.size(-1)) + " features, the weight " + std::to_string(k));
+    throw Error(precision_name(precision) + " product: input has " + std::to_string(x.size(-1)) +
+                " features, the weight " + std::to_string(k));
   auto sizes = x.sizes().vec();
   sizes.back() = n;
   const auto rows = x.to(torch::kFloat32).reshape({-1, k}).contiguous();
   const int64_t m = rows.size(0);
   if (m == 0) return torch::empty(sizes);
 
-  // One scale for the whole input: the product's scaling stays a fused
-  // broadcast (a scale per row made oneDNN fall back to its reference code).
   const int64_t padded = row_bucket(m);
-  auto quantized = torch::empty({padded, k}, torch::kInt8);
-  float scale = quantize(rows, quantized);
   auto out = torch::empty({padded, n});
-
-  auto& product = product_for(padded, k, n, weights_->bias.defined());
-  product.src.set_data_handle(quantized.data_ptr());
+  auto& product = product_for(padded, k, n, weights_->bias.defined(), precision);
+  torch::Tensor source;  // [padded, k], kept alive until the product has run
+  float scale = 1;
+  if (precision == Precision::int8) {
+    // One scale for the whole input: the product's scaling stays a fused
+    // broadcast (a scale per row made oneDNN fall back to its reference code).
+    source = torch::empty({padded, k}, torch::kInt8);
+    scale = quantize(rows, source);
+    product.scale.set_data_handle(&scale);
+    product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1] = weights_->scales_memory;
+    if (weights_->bias.defined()) product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1] = weights_->bias_memory;
+  } else {
+    source = rows;
+    if (padded > m) source = torch::cat({rows, torch::zeros({padded - m, k})});
+    if (weights_->bias.defined()) product.args[DNNL_ARG_BIAS] = weights_->bias_memory;
+  }
+  product.src.set_data_handle(source.data_ptr());
   product.dst.set_data_handle(out.data_ptr());
-  product.scale.set_data_handle(&scale);
   product.args[DNNL_ARG_WEIGHTS] = weights_->in_layout(product.pd.weights_desc());
-  product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1] = weights_->scales_memory;
-  if (weights_->bias.defined()) product.args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(2) | DNNL_ARG_SRC_1] = weights_->bias_memory;
   thread_local dnnl::stream stream(cpu());
   product.primitive.execute(stream, product.args);
   stream.wait();
