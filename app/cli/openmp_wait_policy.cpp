@@ -7,7 +7,8 @@
 // enough to catch the next parallel region of a busy step, so a process alone
 // keeps its speed (sleeping at once, OMP_WAIT_POLICY=passive, cost the GRU
 // 24%), and short enough to share the cores (figures: docs/performance.md,
-// scripts/contention_benchmark.sh). The decoding tools spin 10,000 times: a
+// scripts/contention_benchmark.sh), and so does nmt-serve, which shares them with
+// its clients. The offline decoding tools spin 10,000 times: a
 // decoding step is many small parallel regions with a little work between
 // them, and where waking a thread is slow (a virtual machine's Intel Xeon)
 // 1,000 spins put it to sleep between every two: one sentence at a time, int8
