@@ -33,7 +33,7 @@ nlohmann::ordered_json translation_speeds(const std::string& model_dir, const st
     if (o.rfind("decoding.", 0) == 0) decoding_overrides.push_back(o);
   nmt::apply_overrides(loaded.config, decoding_overrides);
   loaded.config.decoding.precision = nmt::choose_precision(loaded.config.decoding.precision, "decoding.precision");
-  nmt::setup_threads(threads, loaded.config.decoding.precision != "fp32");
+  nmt::setup_threads(threads, /*onednn_products=*/true);  // as the translator does
   nmt::set_onednn_cache_capacity(nmt::kDecodingPrimitives);
   translate["precision"] = loaded.config.decoding.precision;
   translate["torch_threads"] = torch::get_num_threads();

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", options.device, "auto | cpu | cuda");
-  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core)");
   cli.add_flag("--paired-bs", paired_bs, "compare the --hyp files by paired bootstrap resampling, as sacreBLEU's --paired-bs:\neach one's 95% confidence interval and its p-value against the first");
   cli.add_option("--paired-bs-n", bootstrap.samples, "resamples for --paired-bs (sacreBLEU's default: 1000)")->check(CLI::Range(1, 1000000));
   cli.add_option("--seed", bootstrap.seed, "seed of the resampling (sacreBLEU's default: 12345); the same seed draws the same resamples as sacreBLEU");

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   cli.add_option("--set", options.overrides, "override a decoding value: decoding.key=value");
   cli.add_option("--device", options.device, "auto | cpu | cuda");
-  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core for bf16 decoding; 1 for fp32, whose BLAS uses every core)");
+  cli.add_option("--threads", options.threads, "LibTorch intra-op threads (0 = auto: one per core)");
   CLI11_PARSE(cli, argc, argv);
   return nmt::run_main([&] {
     if (!abbreviations.empty() && !split_sentences) throw nmt::Error("--abbreviations needs --split-sentences");

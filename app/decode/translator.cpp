@@ -211,7 +211,7 @@ Translator open_translator(const std::vector<std::string>& model_dirs, const Tra
   auto& first = loaded.front();
   apply_overrides(first.config, options.overrides);
   first.config.decoding.precision = choose_precision(first.config.decoding.precision, "decoding.precision");
-  setup_threads(options.threads, first.config.decoding.precision != "fp32");
+  setup_threads(options.threads, /*onednn_products=*/true);  // decoding packs its products for oneDNN in every precision
   if (options.beam > 0) first.config.decoding.beam_size = options.beam;
   if (members.size() > 1) spdlog::info("ensemble of {} models, decoding as {}'s config says", members.size(), model_dirs.front());
   log_decoding(first.config.decoding);

@@ -69,7 +69,7 @@ BlasThreading blas_threading() {
   }
 }
 
-void setup_threads(int threads, bool bf16_products) {
+void setup_threads(int threads, bool onednn_products) {
   // LibTorch's intra-op pool (OpenMP) and OpenBLAS's own pthreads both want
   // every core, and their busy-waiting collided on 2 cores. GRU training on
   // the generated corpus ran at about 1600 target tokens/s with both pools at
@@ -87,10 +87,10 @@ void setup_threads(int threads, bool bf16_products) {
   // against 4133 / 4860 with the pthread build and one LibTorch thread.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const bool shared_pool = blas_threading() == BlasThreading::openmp;
-  const int n = threads > 0 ? threads : (bf16_products || shared_pool ? cores : 1);
+  const int n = threads > 0 ? threads : (onednn_products || shared_pool ? cores : 1);
   torch::set_num_threads(n);
   spdlog::debug("LibTorch intra-op threads: {} ({} cores, {} products, BLAS {} LibTorch's pool); OpenMP waits: {}; {}",
-                n, cores, bf16_products ? "bf16" : "fp32", shared_pool ? "on" : "beside", openmp_wait_policy(),
+                n, cores, onednn_products ? "oneDNN" : "BLAS", shared_pool ? "on" : "beside", openmp_wait_policy(),
                 memory_allocator());
 }
 

@@ -29,8 +29,9 @@ enum class BlasThreading { unknown, sequential, own_threads, openmp };
 BlasThreading blas_threading();
 
 // Uses `threads` LibTorch intra-op threads (0 = auto: what was fastest for
-// the precision of the matrix products) and logs the choice.
-void setup_threads(int threads, bool bf16_products = false);
+// where the matrix products run: oneDNN, on LibTorch's own threads, for bf16
+// training and all decoding; the system BLAS for fp32 training) and logs the choice.
+void setup_threads(int threads, bool onednn_products = false);
 
 // How LibTorch's OpenMP threads wait for work, for the log: the user's
 // OMP_WAIT_POLICY or GOMP_SPINCOUNT, else nmt's short spin (see
