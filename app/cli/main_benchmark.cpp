@@ -10,7 +10,7 @@
 #include "app/cli/run_main.h"
 #include "app/cli/version.h"
 #include "app/config/config.h"
-#include "app/decode/model_dir.h"
+#include "app/decode/translator.h"
 #include "app/decode/precision_choice.h"
 #include "app/decode/translation_speed.h"
 #include "app/runtime/matmul_peak.h"
@@ -21,34 +21,32 @@
 
 namespace {
 
-// Greedy and beam-`beam` speed of a model directory on `src_path`, batched and one at a time,
-// with the directory's decoding settings and the decoding.* overrides.
-nlohmann::ordered_json translation_speeds(const std::string& model_dir, const std::string& src_path,
+// Greedy and beam-`beam` speed of a model directory (several: their ensemble) on `src_path`,
+// batched and one at a time, with the first directory's decoding settings and the decoding.* overrides.
+nlohmann::ordered_json translation_speeds(const std::vector<std::string>& model_dirs, const std::string& src_path,
                                           const std::string& device, int beam, int single,
                                           const std::vector<std::string>& overrides, int threads) {
   nlohmann::ordered_json translate;
-  auto loaded = nmt::load_model_dir(model_dir, device);
-  std::vector<std::string> decoding_overrides;
+  nmt::TranslateOptions options;
+  options.device = device;
+  options.threads = threads;
   for (const auto& o : overrides)
-    if (o.rfind("decoding.", 0) == 0) decoding_overrides.push_back(o);
-  nmt::apply_overrides(loaded.config, decoding_overrides);
-  loaded.config.decoding.precision = nmt::choose_precision(loaded.config.decoding.precision, "decoding.precision");
-  nmt::setup_threads(threads, /*onednn_products=*/true);  // as the translator does
-  nmt::set_onednn_cache_capacity(nmt::kDecodingPrimitives);
-  translate["precision"] = loaded.config.decoding.precision;
-  translate["torch_threads"] = torch::get_num_threads();
+    if (o.rfind("decoding.", 0) == 0) options.overrides.push_back(o);
   const auto sources = nmt::data::read_lines(src_path);
   for (int k : {1, beam}) {
-    auto decoding = loaded.config.decoding;
-    decoding.beam_size = k;
-    const nmt::Translator translator(loaded.model, loaded.tokenizers, decoding, loaded.device);
+    options.beam = k;
+    nmt::Config resolved;
+    const auto translator = nmt::open_translator(model_dirs, options, &resolved);
+    nmt::set_onednn_cache_capacity(nmt::kDecodingPrimitives);
+    translate["precision"] = resolved.decoding.precision;
+    translate["torch_threads"] = torch::get_num_threads();
     spdlog::info("translation, beam {}: {} sentences batched, {} one at a time", k, sources.size(),
                  std::min<std::size_t>(single, sources.size()));
     const auto speed = nmt::measure_translation(translator, sources, single);
     translate["beam" + std::to_string(k)] = {
         {"batched",
          {{"sentences", speed.batched_sentences},
-          {"batch_size", decoding.batch_size},
+          {"batch_size", resolved.decoding.batch_size},
           {"seconds", speed.batched_seconds},
           {"sentences_per_second", speed.batched_sentences_per_second},
           {"output_tokens_per_second", speed.batched_tokens_per_second},
@@ -87,11 +85,15 @@ int main(int argc, char** argv) {
                "(sentences/s and output tokens/s, batched and one sentence at a time) and peak memory; "
                "prints JSON."};
   nmt::add_version_flag(cli, "nmt-benchmark");
-  std::string config_path, model_dir, src_path;
+  std::string config_path, src_path;
+  std::vector<std::string> model_dirs;
   std::vector<std::string> overrides;
   int steps = 20, single = 100, threads = 0, beam = 5;
   cli.add_option("--config", config_path, "experiment config (training data and model)")->required();
-  cli.add_option("--model", model_dir, "trained model directory, for translation speed (without it: training only)");
+  cli.add_option("--model", model_dirs,
+                 "trained model directory, for translation speed (without it: training only); give it again\n"
+                 "for an ensemble")
+      ->allow_extra_args(false);
   cli.add_option("--src", src_path, "sentences to translate (default: the config's data.test source)");
   cli.add_option("--steps", steps, "timed training steps");
   cli.add_option("--single", single, "sentences translated one at a time");
@@ -107,8 +109,8 @@ int main(int argc, char** argv) {
     const int train_threads = torch::get_num_threads();
     if (src_path.empty()) src_path = config.data.test + "." + config.data.src_lang;
     const auto train = nmt::measure_training(config, steps);
-    const auto translate = model_dir.empty() ? nlohmann::ordered_json::object()
-                                             : translation_speeds(model_dir, src_path, config.training.device,
+    const auto translate = model_dirs.empty() ? nlohmann::ordered_json::object()
+                                              : translation_speeds(model_dirs, src_path, config.training.device,
                                                                   beam, single, overrides, threads);
     // Read before the products below: their large benchmark-only operands are nobody's real peak.
     const double peak_rss = nmt::peak_rss_mib();
@@ -116,7 +118,7 @@ int main(int argc, char** argv) {
     const auto peak = matmul_peaks(config);
     const nlohmann::ordered_json report = {
         {"config", config_path},
-        {"model", model_dir},
+        {"model", model_dirs.size() == 1 ? nlohmann::ordered_json(model_dirs.front()) : nlohmann::ordered_json(model_dirs)},
         {"allocator", nmt::memory_allocator()},
         {"cpu", nmt::models::describe(nmt::models::cpu_features())},
         {"train",

@@ -111,6 +111,17 @@ TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student tra
   CHECK(other.status == 2);
   CHECK_THAT(other.err, Contains(work + "/corpus was made by") && Contains("mix false") && Contains("mix true"));
 
+  // nmt-benchmark measures the teachers' ensemble as it measures one model.
+  nmt::data::write_lines_atomically(dir + "/ten.de", head(dir + "/train.de", 10));
+  const auto bench = run(tool("nmt-benchmark") + " --config " + dir + "/gru.yaml --model " + dir + "/gru --model " +
+                             dir + "/transformer --steps 0 --beam 3 --single 2 --src " + dir + "/ten.de",
+                         "distill-benchmark");
+  INFO(bench.err);
+  REQUIRE(bench.status == 0);
+  CHECK_THAT(bench.err, Contains("ensemble of 2 models"));
+  CHECK_THAT(bench.out, Contains("\"" + dir + "/transformer\"") && Contains("\"beam3\"") &&
+                            Contains("\"sentences\": 10"));
+
   // The 2 best of each beam: each source line (up to) twice, in order.
   const auto nbest = run(command + " --n-best 2 --work " + dir + "/work2", "distill-nbest");
   INFO(nbest.err);
