@@ -5,22 +5,28 @@
 # run). Greedy and beam 5 over the test set, in batches (the config's batch)
 # and the first SINGLE sentences (default 100) one at a time.
 #   scripts/speed_ratio.sh MODEL_DIR REFERENCE_DIR [PRECISION]   (default: int8)
+# Either side may be an ensemble: its directories joined by commas (A,B),
+# decoding with the first one's config.
 # Prints a table with the ratios MODEL / REFERENCE, then one JSON line per
 # model in the form of docs/results/speed.jsonl (OUT=dir keeps the reports;
 # SRC=file translates another source than the config's test set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 model=$1 reference=$2 precision=${3:-int8}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
-for dir in "$model" "$reference"; do
+IFS=, read -r -a all_dirs <<< "$model,$reference"
+for dir in "${all_dirs[@]}"; do
   [ -f "$dir/config.yaml" ] || { echo "speed_ratio: $dir is not a model directory (no config.yaml)" >&2; exit 2; }
 done
 for round in $(seq "${ROUNDS:-3}"); do
   for side in model reference; do
     dir=$model; [ "$side" = model ] || dir=$reference
-    build/nmt-benchmark --config "$dir/config.yaml" --model "$dir" --steps 0 --beam 5 \
+    IFS=, read -r -a dirs <<< "$dir"
+    model_args=()
+    for d in "${dirs[@]}"; do model_args+=(--model "$d"); done
+    build/nmt-benchmark --config "${dirs[0]}/config.yaml" "${model_args[@]}" --steps 0 --beam 5 \
       --single "${SINGLE:-100}" ${SRC:+--src "$SRC"} --set decoding.precision="$precision" > "$OUT/$side.$round.json" 2> "$OUT/$side.$round.log" ||
       { tail -3 "$OUT/$side.$round.log" >&2; exit 1; }
     echo "speed_ratio: round $round, $dir done" >&2
