@@ -67,6 +67,7 @@ StepOutput EnsembleImpl::step(const torch::Tensor& prev_tokens, DecoderState& st
     logits.push_back(member.logits);
   }
   out.logits = mean_log_probs(logits);
+  out.normalized = true;
   return out;
 }
 

@@ -53,6 +53,7 @@ struct StepOutput {
   // [B, layers, heads, S] for models with several attention layers and heads
   // (the Transformer); undefined otherwise.
   torch::Tensor layer_attention;
+  bool normalized = false;  // the logits are log-probabilities already (an ensemble's mean)
 };
 
 class Seq2SeqImpl : public torch::nn::Module {

@@ -82,7 +82,7 @@ class BeamSearch {
   // A group's best 2k are among its rows' own best 2k (a row's score is the
   // same for all its tokens), so only those are ranked: no [A*k, V] sums.
   Candidates rank_candidates(const models::StepOutput& out) const {
-    const auto log_probs = out.logits.log_softmax(-1).to(torch::kFloat32);  // [A*k, V]
+    const auto log_probs = (out.normalized ? out.logits : out.logits.log_softmax(-1)).to(torch::kFloat32);  // [A*k, V]
     const int64_t groups = static_cast<int64_t>(active_.size());
     Candidates c;
     c.vocab = log_probs.size(1);

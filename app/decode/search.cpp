@@ -41,7 +41,7 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
   auto prev = torch::full({batch}, data::kBosId, src.options().dtype(torch::kInt64));
   for (int64_t t = 0; t <= longest && !active.empty(); ++t) {
     auto out = model.step(prev, *state);
-    auto log_probs = out.logits.log_softmax(-1);
+    auto log_probs = out.normalized ? out.logits : out.logits.log_softmax(-1);
     auto [best_lp, best] = log_probs.max(-1);
     const auto best_cpu = best.to(torch::kCPU);
     const auto lp_cpu = best_lp.to(torch::kCPU).to(torch::kFloat64);
