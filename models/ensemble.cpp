@@ -22,6 +22,7 @@ class EnsembleState : public DecoderState {
 // took a batched beam-5 step of two models to half their serial speed.
 torch::Tensor mean_log_probs(const std::vector<torch::Tensor>& logits) {
   auto sum = logits.front().log_softmax(-1);
+  if (logits.size() == 1) return sum;  // (log_softmax's output, which its backward needs unchanged)
   for (std::size_t i = 1; i < logits.size(); ++i) sum = torch::logaddexp(sum, logits[i].log_softmax(-1));
   return sum.sub_(std::log(static_cast<double>(logits.size())));
 }
