@@ -1,5 +1,6 @@
 #include "models/attention.h"
 
+#include "models/decoding_attention.h"
 #include "models/dropout.h"
 #include "models/flop_count.h"
 #include "models/precision.h"
@@ -68,9 +69,12 @@ torch::Tensor attention_mix(const torch::Tensor& weights, const torch::Tensor& v
 AttentionOutput scaled_dot_product_attention(const torch::Tensor& queries, const torch::Tensor& keys,
                                              const torch::Tensor& values, const torch::Tensor& key_mask,
                                              double dropout, bool training) {
+  const auto precision = attention_precision();
+  if (precision == Precision::fp32 && !(training && dropout > 0) &&
+      decoding_attention_applies(queries, keys, values, key_mask))
+    return decoding_attention(queries, keys, values, key_mask);
   const double scale = 1.0 / std::sqrt(static_cast<double>(queries.size(-1)));
   // The products may run in bf16; the softmax over the scores is always fp32.
-  const auto precision = attention_precision();
   const auto scores = attention_scores(queries * scale, keys, precision).to(torch::kFloat32);
   auto weights = key_mask.defined() ? masked_softmax(scores, key_mask) : scores.softmax(-1);
   const auto mixing = models::fast_dropout(weights, dropout, training);

@@ -1,7 +1,10 @@
 #include "models/transformer_layers.h"
 
+#include <ATen/Parallel.h>
 #include <torch/nn/init.h>
 #include <torch/torch.h>
+
+#include <cstring>
 
 #include "models/attention_recorder.h"
 #include "models/precision.h"
@@ -45,9 +48,36 @@ ProjectedKeyValue KeyValueCache::append(const ProjectedKeyValue& kv) {
   return {keys.narrow(2, 0, length), values.narrow(2, 0, length)};
 }
 
+namespace {
+
+// cache.index_select(0, rows) for a [B, heads, capacity, head_dim] cache of
+// which only the first `length` positions are filled: copies those alone, one
+// block per (row, head), instead of the whole capacity (up to twice as much).
+torch::Tensor select_filled(const torch::Tensor& cache, const torch::Tensor& rows, int64_t length) {
+  if (!cache.is_contiguous() || !cache.device().is_cpu() || length == cache.size(2))
+    return cache.index_select(0, rows);
+  const auto index = rows.to(torch::kInt64).contiguous();
+  const int64_t n = index.size(0), heads = cache.size(1), rows_in = cache.size(0);
+  const int64_t block = cache.size(2) * cache.size(3) * cache.element_size();
+  const int64_t filled = length * cache.size(3) * cache.element_size();
+  auto out = torch::empty({n, heads, cache.size(2), cache.size(3)}, cache.options());
+  const auto* from = static_cast<const char*>(cache.data_ptr());
+  auto* to = static_cast<char*>(out.data_ptr());
+  const auto* picked = index.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i)
+    TORCH_CHECK(picked[i] >= 0 && picked[i] < rows_in, "key/value cache: row ", picked[i], " of ", rows_in);
+  at::parallel_for(0, n * heads, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p)
+      std::memcpy(to + p * block, from + (picked[p / heads] * heads + p % heads) * block, filled);
+  });
+  return out;
+}
+
+}  // namespace
+
 void KeyValueCache::select(const torch::Tensor& rows) {
   if (!keys.defined()) return;
-  keys = keys.index_select(0, rows), values = values.index_select(0, rows);
+  keys = select_filled(keys, rows, length), values = select_filled(values, rows, length);
 }
 
 FeedForwardImpl::FeedForwardImpl(int64_t model_dim, int64_t ff_dim)

@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 
+#include "app/decode/row_best.h"
 #include "common/error.h"
 #include "data/special_ids.h"
 
@@ -80,25 +81,39 @@ class BeamSearch {
   // Candidates: every live hypothesis extended by every token, ranked by the
   // summed log-probability. 2k of them leave room for k that do not end.
   // A group's best 2k are among its rows' own best 2k (a row's score is the
-  // same for all its tokens), so only those are ranked: no [A*k, V] sums.
+  // same for all its tokens), so only those are ranked (row_best.h).
   Candidates rank_candidates(const models::StepOutput& out) const {
-    const auto log_probs = (out.normalized ? out.logits : out.logits.log_softmax(-1)).to(torch::kFloat32);  // [A*k, V]
-    const int64_t groups = static_cast<int64_t>(active_.size());
+    const int64_t groups = static_cast<int64_t>(active_.size()), rows = groups * k_;
     Candidates c;
-    c.vocab = log_probs.size(1);
+    c.vocab = out.logits.size(1);
     c.width = std::min(2 * k_, k_ * c.vocab);
-    const int64_t per_row = std::min(c.width, c.vocab);
-    std::vector<float> live_scores(live_.size());
-    std::transform(live_.begin(), live_.end(), live_scores.begin(), [](const Live& h) { return h.log_prob; });
-    const auto [row_lp, row_token] = log_probs.topk(per_row, 1);  // [A*k, per_row]
-    const auto total = (row_lp + torch::tensor(live_scores).to(device_).unsqueeze(1)).view({groups, k_ * per_row});
-    const auto [top_total, top_slot] = total.topk(c.width, 1);
-    // Slot j of a group is row j / per_row's candidate j % per_row: back to row-in-group * V + token.
-    const auto top_token = row_token.view({groups, k_ * per_row}).gather(1, top_slot);
-    c.step_lp = row_lp.view({groups, k_ * per_row}).gather(1, top_slot).to(torch::kCPU).to(torch::kFloat64);
-    c.total = top_total.to(torch::kCPU);
-    c.index = (top_slot.div(per_row, "floor") * c.vocab + top_token).to(torch::kCPU);
-    c.eos_lp = log_probs.select(1, data::kEosId).to(torch::kCPU).to(torch::kFloat64);
+    const int64_t per_row = std::min(c.width, c.vocab), slots = k_ * per_row;
+    const auto best = row_best(out.logits, per_row, out.normalized, data::kEosId);
+    c.total = torch::empty({groups, c.width}, torch::kFloat32);
+    c.index = torch::empty({groups, c.width}, torch::kInt64);
+    c.step_lp = torch::empty({groups, c.width}, torch::kFloat64);
+    c.eos_lp = torch::from_blob(const_cast<float*>(best.eos.data()), {rows}, torch::kFloat32).to(torch::kFloat64);
+    auto total = c.total.accessor<float, 2>();
+    auto index = c.index.accessor<int64_t, 2>();
+    auto step_lp = c.step_lp.accessor<double, 2>();
+    std::vector<float> sums(slots);
+    std::vector<int64_t> order(slots);
+    for (int64_t g = 0; g < groups; ++g) {
+      // Slot s of a group is its row s / per_row's candidate s % per_row.
+      const int64_t first = g * k_ * per_row;
+      for (int64_t s = 0; s < slots; ++s)
+        sums[s] = static_cast<float>(live_[g * k_ + s / per_row].log_prob) + best.log_prob[first + s];
+      std::iota(order.begin(), order.end(), 0);
+      std::partial_sort(order.begin(), order.begin() + c.width, order.end(), [&](int64_t a, int64_t b) {
+        return sums[a] > sums[b] || (sums[a] == sums[b] && a < b);
+      });
+      for (int64_t j = 0; j < c.width; ++j) {
+        const int64_t s = order[j];
+        total[g][j] = sums[s];
+        index[g][j] = s / per_row * c.vocab + best.token[first + s];
+        step_lp[g][j] = best.log_prob[first + s];
+      }
+    }
     if (options_.keep_attention) {
       c.attention = out.attention.to(torch::kCPU);
       if (out.layer_attention.defined()) c.layer_attention = out.layer_attention.to(torch::kCPU);

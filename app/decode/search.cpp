@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "app/decode/row_best.h"
 #include "data/special_ids.h"
 
 namespace nmt {
@@ -41,23 +42,16 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
   auto prev = torch::full({batch}, data::kBosId, src.options().dtype(torch::kInt64));
   for (int64_t t = 0; t <= longest && !active.empty(); ++t) {
     auto out = model.step(prev, *state);
-    auto log_probs = out.normalized ? out.logits : out.logits.log_softmax(-1);
-    auto [best_lp, best] = log_probs.max(-1);
-    const auto best_cpu = best.to(torch::kCPU);
-    const auto lp_cpu = best_lp.to(torch::kCPU).to(torch::kFloat64);
-    const auto eos_cpu = log_probs.select(1, data::kEosId).to(torch::kCPU).to(torch::kFloat64);
-    const auto best_at = best_cpu.accessor<int64_t, 1>();
-    const auto lp_at = lp_cpu.accessor<double, 1>();
-    const auto eos_at = eos_cpu.accessor<double, 1>();
+    const auto best = row_best(out.logits, 1, out.normalized, data::kEosId);
     const auto attn_cpu = keep_attention ? out.attention.to(torch::kCPU) : torch::Tensor();
     const auto layer_cpu =
         keep_attention && out.layer_attention.defined() ? out.layer_attention.to(torch::kCPU) : torch::Tensor();
-    std::vector<int64_t> keep_rows, still_active;
+    std::vector<int64_t> keep_rows, still_active, next_tokens;
     for (std::size_t r = 0; r < active.size(); ++r) {
       const int64_t i = active[r];
-      int64_t token = best_at[r];
-      double lp = lp_at[r];
-      if (t == max_len[i] && token != data::kEosId) token = data::kEosId, lp = eos_at[r];
+      int64_t token = best.token[r];
+      double lp = best.log_prob[r];
+      if (t == max_len[i] && token != data::kEosId) token = data::kEosId, lp = best.eos[r];
       hyps[i].log_prob += lp;
       if (keep_attention) attention[i].push_back(attn_cpu[r]);
       if (layer_cpu.defined()) layer_attention[i].push_back(layer_cpu[r]);
@@ -65,14 +59,12 @@ std::vector<Hypothesis> greedy_search(models::Seq2SeqImpl& model, const torch::T
       hyps[i].tokens.push_back(token);
       keep_rows.push_back(static_cast<int64_t>(r));
       still_active.push_back(i);
+      next_tokens.push_back(token);
     }
-    if (still_active.size() != active.size() && !still_active.empty()) {
-      const auto rows = torch::tensor(keep_rows, torch::kInt64).to(src.device());
-      state->select(rows);
-      best = best.index_select(0, rows);
-    }
+    if (still_active.size() != active.size() && !still_active.empty())
+      state->select(torch::tensor(keep_rows, torch::kInt64).to(src.device()));
     active.swap(still_active);
-    prev = best;
+    if (!active.empty()) prev = torch::tensor(next_tokens, torch::kInt64).to(src.device());
   }
   for (int64_t i = 0; i < batch; ++i) {
     hyps[i].score = hyps[i].log_prob;

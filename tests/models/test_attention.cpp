@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include "models/attention.h"
+#include "models/decoding_attention.h"
 
 using namespace nmt::models;
 
@@ -83,5 +84,41 @@ TEST_CASE("attention's products for few queries are the batched products, values
     const auto g = torch::autograd::grad({(out * d).sum()}, {q, k, v});
     const auto g_ref = torch::autograd::grad({(out_ref * d).sum()}, {q, k, v});
     for (std::size_t i = 0; i < g.size(); ++i) CHECK(torch::allclose(g[i], g_ref[i], 1e-4, 1e-5));
+  }
+}
+
+TEST_CASE("decoding attention is the formula, on the layouts and masks a decoding step has", "[attention]") {
+  torch::manual_seed(5);
+  torch::NoGradGuard no_grad;
+  const int64_t B = 3, H = 4, S = 7, d = 24;  // d not a multiple of 16: the kernel's tail too
+  // Heads split from [B, S, H * d] as split_heads does: strided, not contiguous.
+  auto heads = [&](int64_t rows) { return torch::randn({B, rows, H * d}).view({B, rows, H, d}).transpose(1, 2); };
+  // Sentence 1 has 4 valid keys, sentence 2 none (a padded row of a batch).
+  const auto mask = length_mask(torch::tensor({7, 4, 0}, torch::kInt64), S).view({B, 1, 1, S});
+  for (const int64_t Q : {int64_t{1}, int64_t{5}}) {
+    const auto q = heads(Q), k = heads(S), v = heads(S);
+    REQUIRE(decoding_attention_applies(q, k, v, mask));
+    const auto out = decoding_attention(q, k, v, mask);
+    const auto scores = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
+    const auto w_ref = masked_softmax(scores, mask);
+    CHECK(torch::allclose(out.weights, w_ref, 1e-5, 1e-6));
+    CHECK(torch::allclose(out.context, torch::matmul(w_ref, v), 1e-5, 1e-6));
+    CHECK(torch::equal(out.context[2], torch::zeros({H, Q, d})));  // no valid key: zeros, not NaN
+    // Merging the heads, as the output projection wants them, is a view.
+    CHECK(out.context.transpose(1, 2).is_contiguous());
+    // Without a mask: every key counts.
+    const auto unmasked = decoding_attention(q, k, v, torch::Tensor());
+    CHECK(torch::allclose(unmasked.context, torch::matmul(scores.softmax(-1), v), 1e-5, 1e-6));
+  }
+  // What it does not take goes to the general path.
+  const auto q = heads(1), k = heads(S), v = heads(S);
+  CHECK_FALSE(decoding_attention_applies(heads(kFewQueries + 1), k, v, mask));
+  CHECK_FALSE(decoding_attention_applies(q.to(torch::kBFloat16), k, v, mask));
+  CHECK_FALSE(decoding_attention_applies(q, k, v, mask.to(torch::kFloat32)));
+  CHECK_FALSE(decoding_attention_applies(q, k.narrow(0, 0, 2), v, mask));
+  CHECK_FALSE(decoding_attention_applies(torch::randn({B, H, d, 2}).select(3, 0).unsqueeze(2), k, v, mask));
+  {
+    torch::AutoGradMode grad(true);
+    CHECK_FALSE(decoding_attention_applies(q.clone().requires_grad_(), k, v, mask));
   }
 }
