@@ -141,19 +141,23 @@ class BeamSearch {
     finished_[sentence].push_back(std::move(done));
   }
 
-  // Done when k hypotheses have ended and the best live one, scored as if it
-  // ended now, no longer beats the k-th best of them. Stopping at the first k
-  // ended ones instead (the rule before) kept the short hypotheses that end
-  // early, which a length penalty that favours longer outputs cannot undo.
+  // Done when `needed` hypotheses have ended and the best live one, scored as
+  // if it ended now, no longer beats the needed-th best of them. With a length
+  // penalty, needed is k: stopping at the first k ended ones instead (the rule
+  // before) kept the short hypotheses that end early, which a penalty that
+  // favours longer outputs cannot undo. Without one, a score only falls as a
+  // hypothesis grows, so the rule is exact for the n best asked for and needs
+  // only those (CTranslate2's early exit): the same output in fewer steps.
   bool sentence_done(int64_t sentence, const Live* best_live) const {
     const auto& done = finished_[sentence];
-    if (static_cast<int64_t>(done.size()) < k_) return false;
+    const int64_t needed = options_.alpha == 0 ? options_.n_best : k_;
+    if (static_cast<int64_t>(done.size()) < needed) return false;
     if (best_live == nullptr) return true;
     std::vector<double> scores;
     for (const auto& h : done) scores.push_back(h.score);
-    std::nth_element(scores.begin(), scores.begin() + (k_ - 1), scores.end(), std::greater<>());
+    std::nth_element(scores.begin(), scores.begin() + (needed - 1), scores.end(), std::greater<>());
     const auto length = static_cast<int64_t>(best_live->tokens.size()) + 1;
-    return best_live->log_prob / length_penalty(length, options_.alpha) <= scores[k_ - 1];
+    return best_live->log_prob / length_penalty(length, options_.alpha) <= scores[needed - 1];
   }
 
   // Out of length: every live hypothesis of group g ends here.

@@ -198,3 +198,35 @@ TEST_CASE("beam search rejects an n-best larger than the beam", "[beam]") {
                                 torch::tensor({2}, torch::kInt64), options),
                     Catch::Contains("n-best"));
 }
+
+TEST_CASE("without a length penalty the search stops once the n best are certain, with the same output", "[beam]") {
+  // BigramModel counting its steps.
+  struct Counting : BigramModel {
+    int64_t steps = 0;
+    models::StepOutput step(const torch::Tensor& prev, models::DecoderState& state) override {
+      ++steps;
+      return BigramModel::step(prev, state);
+    }
+  };
+  const auto src = torch::tensor({{7, data::kEosId}}, torch::kInt64);
+  const auto lengths = torch::tensor({2}, torch::kInt64);
+  BeamOptions options;
+  options.beam_size = 3;
+  options.limits = {0.0, 8};
+  for (const int64_t n_best : {int64_t{1}, int64_t{2}}) {
+    INFO("n-best " << n_best);
+    options.n_best = n_best;
+    Counting exact, waiting;
+    options.alpha = 0;  // the n best ended ones beat every live one: done
+    const auto early = beam_search(exact, src, lengths, options)[0];
+    options.alpha = 1e-12;  // the same ranking, but the rule for a penalty: k ended ones
+    const auto late = beam_search(waiting, src, lengths, options)[0];
+    REQUIRE(early.size() == static_cast<std::size_t>(n_best));
+    for (int64_t i = 0; i < n_best; ++i) {
+      CHECK(early[i].tokens == late[i].tokens);
+      CHECK(early[i].log_prob == Approx(late[i].log_prob));
+    }
+    CHECK(early[0].tokens == std::vector<int64_t>{kB});
+    CHECK(exact.steps < waiting.steps);
+  }
+}
