@@ -8,6 +8,7 @@
 
 #include "models/attention_recorder.h"
 #include "models/precision.h"
+#include "models/residual_norm.h"
 
 namespace nmt::models {
 namespace {
@@ -22,7 +23,7 @@ template <typename Sublayer>
 torch::Tensor residual(const torch::Tensor& x, torch::nn::LayerNorm& norm, Dropout& dropout, bool pre_norm,
                        Sublayer&& sublayer) {
   if (pre_norm) return x + dropout(sublayer(norm(x)));
-  return norm(x + dropout(sublayer(x)));
+  return add_layer_norm(x, dropout(sublayer(x)), norm);
 }
 
 }  // namespace

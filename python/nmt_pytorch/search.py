@@ -67,12 +67,14 @@ class _Beam:
         self.finished[sentence].append((score, log_prob, tokens))
 
     def sentence_done(self, sentence, best_live):
+        # Without a length penalty only the best is needed (exact: scores only fall).
+        needed = 1 if self.alpha == 0 else self.k
         done = self.finished[sentence]
-        if len(done) < self.k:
+        if len(done) < needed:
             return False
-        kth = sorted((s for s, _, _ in done), reverse=True)[self.k - 1]
+        nth = sorted((s for s, _, _ in done), reverse=True)[needed - 1]
         tokens, log_prob = best_live
-        return log_prob / length_penalty(len(tokens) + 1, self.alpha) <= kth
+        return log_prob / length_penalty(len(tokens) + 1, self.alpha) <= nth
 
     def run(self):
         k, t = self.k, 0
