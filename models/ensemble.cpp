@@ -14,6 +14,9 @@ class EnsembleState : public DecoderState {
   void select(const torch::Tensor& indices) override {
     for (auto& m : members) m->select(indices);
   }
+  void widen(const torch::Tensor& indices, int64_t beam) override {
+    for (auto& m : members) m->widen(indices, beam);
+  }
 };
 
 // log of the mean of the members' probabilities, from their logits (fp32).

@@ -23,7 +23,18 @@ struct GruState : DecoderState {
 
   void select(const torch::Tensor& indices) override {
     hidden = hidden.index_select(1, indices.to(hidden.device()));
-    const auto kept = sentences_of_rows(indices, beam, mask.size(0));
+    keep_sentences(sentences_of_rows(indices, beam, mask.size(0)));
+  }
+
+  void widen(const torch::Tensor& indices, int64_t new_beam) override {
+    TORCH_CHECK(beam == 1, "widening a state of ", beam, " rows a sentence");
+    hidden = hidden.index_select(1, indices.to(hidden.device()));
+    // Each group's rows are copies of its sentence's one row.
+    keep_sentences(sentences_of_rows(indices.view({-1, new_beam}).select(1, 0).contiguous(), 1, mask.size(0)));
+    beam = new_beam;
+  }
+
+  void keep_sentences(const SentenceSelection& kept) {
     if (kept.unchanged) return;
     const auto sentences = kept.sentences.to(mask.device());
     memory = memory.index_select(0, sentences);

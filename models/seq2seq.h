@@ -42,6 +42,15 @@ class DecoderState {
   // (one sentence): a sentence's hypotheses stay together.
   virtual void select(const torch::Tensor& indices) = 0;
 
+  // From one row per sentence to `beam` rows per sentence: keeps rows
+  // `indices` (groups of `beam`, each group copies of one old row), as beam
+  // search does after its first step, which it runs on one row a sentence.
+  // States that keep nothing per sentence need only select (the default).
+  virtual void widen(const torch::Tensor& indices, int64_t beam) {
+    (void)beam;
+    select(indices);
+  }
+
   // False: step() may leave StepOutput's attention undefined (a search that
   // does not keep it saves the work).
   bool keep_attention = true;

@@ -24,7 +24,19 @@ struct TransformerState : DecoderState {
   void select(const torch::Tensor& indices) override {
     const auto rows = indices.to(memory_mask.device());
     for (auto& cache : self_cache) cache.select(rows);
-    const auto kept = sentences_of_rows(indices, beam, memory_mask.size(0));
+    keep_sentences(sentences_of_rows(indices, beam, memory_mask.size(0)));
+  }
+
+  void widen(const torch::Tensor& indices, int64_t new_beam) override {
+    TORCH_CHECK(beam == 1, "widening a state of ", beam, " rows a sentence");
+    const auto rows = indices.to(memory_mask.device());
+    for (auto& cache : self_cache) cache.select(rows);
+    // Each group's rows are copies of its sentence's one row.
+    keep_sentences(sentences_of_rows(indices.view({-1, new_beam}).select(1, 0).contiguous(), 1, memory_mask.size(0)));
+    beam = new_beam;
+  }
+
+  void keep_sentences(const SentenceSelection& kept) {
     if (kept.unchanged) return;
     const auto sentences = kept.sentences.to(memory_mask.device());
     for (auto& kv : memory) {

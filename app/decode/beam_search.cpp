@@ -47,15 +47,17 @@ class BeamSearch {
       : model_(model), options_(options), k_(options.beam_size), device_(src.device()),
         max_len_(max_output_lengths(src_lengths, options.limits)), finished_(src.size(0)) {
     const int64_t batch = src.size(0);
-    // k rows per sentence; only the first is live at the start, so the first
-    // step expands one hypothesis, not k copies of it.
-    state_ = model.start(model.encode(src, src_lengths), k_);
+    // The first step has one hypothesis a sentence: it runs on one row a
+    // sentence, and the state widens to k rows a sentence after it (running
+    // it on k rows, k - 1 of them dead, was a twentieth of a batched beam-5
+    // search).
+    state_ = model.start(model.encode(src, src_lengths), 1);
     state_->keep_attention = options.keep_attention;
     active_.resize(batch);
     std::iota(active_.begin(), active_.end(), 0);
-    live_.resize(batch * k_);
-    for (int64_t i = 0; i < batch; ++i) live_[i * k_].log_prob = 0;
-    prev_ = torch::full({batch * k_}, data::kBosId, torch::TensorOptions(torch::kInt64).device(device_));
+    live_.resize(batch);
+    for (auto& h : live_) h.log_prob = 0;
+    prev_ = torch::full({batch}, data::kBosId, torch::TensorOptions(torch::kInt64).device(device_));
   }
 
   std::vector<std::vector<Hypothesis>> run() {
@@ -67,7 +69,13 @@ class BeamSearch {
         else advance_group(g, candidates, next);
       }
       if (next.active.empty()) break;
-      state_->select(torch::tensor(next.rows, torch::kInt64));
+      const auto rows = torch::tensor(next.rows, torch::kInt64);
+      if (group_rows_ == k_) {
+        state_->select(rows);
+      } else {
+        state_->widen(rows, k_);
+        group_rows_ = k_;
+      }
       prev_ = ids(next.tokens);
       live_ = std::move(next.live);
       active_ = std::move(next.active);
@@ -83,11 +91,11 @@ class BeamSearch {
   // A group's best 2k are among its rows' own best 2k (a row's score is the
   // same for all its tokens), so only those are ranked (row_best.h).
   Candidates rank_candidates(const models::StepOutput& out) const {
-    const int64_t groups = static_cast<int64_t>(active_.size()), rows = groups * k_;
+    const int64_t groups = static_cast<int64_t>(active_.size()), rows = groups * group_rows_;
     Candidates c;
     c.vocab = out.logits.size(1);
-    c.width = std::min(2 * k_, k_ * c.vocab);
-    const int64_t per_row = std::min(c.width, c.vocab), slots = k_ * per_row;
+    c.width = std::min(2 * k_, group_rows_ * c.vocab);
+    const int64_t per_row = std::min(c.width, c.vocab), slots = group_rows_ * per_row;
     const auto best = row_best(out.logits, per_row, out.normalized, data::kEosId);
     c.total = torch::empty({groups, c.width}, torch::kFloat32);
     c.index = torch::empty({groups, c.width}, torch::kInt64);
@@ -100,9 +108,9 @@ class BeamSearch {
     std::vector<int64_t> order(slots);
     for (int64_t g = 0; g < groups; ++g) {
       // Slot s of a group is its row s / per_row's candidate s % per_row.
-      const int64_t first = g * k_ * per_row;
+      const int64_t first = g * group_rows_ * per_row;
       for (int64_t s = 0; s < slots; ++s)
-        sums[s] = static_cast<float>(live_[g * k_ + s / per_row].log_prob) + best.log_prob[first + s];
+        sums[s] = static_cast<float>(live_[g * group_rows_ + s / per_row].log_prob) + best.log_prob[first + s];
       std::iota(order.begin(), order.end(), 0);
       std::partial_sort(order.begin(), order.begin() + c.width, order.end(), [&](int64_t a, int64_t b) {
         return sums[a] > sums[b] || (sums[a] == sums[b] && a < b);
@@ -163,7 +171,7 @@ class BeamSearch {
   // Out of length: every live hypothesis of group g ends here.
   void end_group(int64_t g, const Candidates& c) {
     const auto eos = c.eos_lp.accessor<double, 1>();
-    for (int64_t row = g * k_; row < (g + 1) * k_; ++row)
+    for (int64_t row = g * group_rows_; row < (g + 1) * group_rows_; ++row)
       if (live_[row].log_prob != kNever)
         finish(active_[g], extend(row, data::kEosId, live_[row].log_prob + eos[row], c));
   }
@@ -180,7 +188,7 @@ class BeamSearch {
     std::vector<int64_t> rows, tokens;
     for (int64_t j = 0; j < c.width && static_cast<int64_t>(kept.size()) < k_; ++j) {
       if (!std::isfinite(total[g][j])) break;
-      const int64_t row = g * k_ + index[g][j] / c.vocab, token = index[g][j] % c.vocab;
+      const int64_t row = g * group_rows_ + index[g][j] / c.vocab, token = index[g][j] % c.vocab;
       const double log_prob = live_[row].log_prob + step_lp[g][j];
       if (token == data::kEosId) {
         finish(sentence, extend(row, token, log_prob, c));
@@ -215,6 +223,7 @@ class BeamSearch {
   models::Seq2SeqImpl& model_;
   const BeamOptions& options_;
   const int64_t k_;
+  int64_t group_rows_ = 1;  // rows a sentence in the state: 1 for the first step, then k
   const torch::Device device_;
   const std::vector<int64_t> max_len_;
   std::vector<std::vector<Hypothesis>> finished_;
