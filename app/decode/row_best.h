@@ -8,9 +8,9 @@
 // 64 sentences x 5 beams x 8000 tokens a sixth of a beam-5 step
 // (docs/performance.md). Here each row is read twice and nothing the size of
 // the scores is written: a pass keeps the running maximum and the best
-// tokens (a block of 16 is looked at one by one only when its maximum beats
-// the current k-th best), and a second sums exp(score - max) for the log of
-// the normalizer.
+// tokens (a vector register's lanes are looked at one by one only when one
+// of them beats the current k-th best), and a second sums exp(score - max)
+// for the log of the normalizer.
 #include <torch/types.h>
 
 #include <cstdint>
