@@ -96,6 +96,25 @@ Product& product_for(int64_t rows, int64_t k, int64_t n, bool bias, Precision pr
   return it->second;
 }
 
+// Whether oneDNN's fp32 matmul has its brgemm kernel here (AVX-512 and up).
+// Without it (AVX2) the primitive falls back to oneDNN's gemm, which gains
+// nothing from the packed layout and loses to calling that gemm directly on
+// the exact rows (no padding to the row bucket): dnnl_sgemm, as CTranslate2.
+bool fp32_brgemm() {
+  static const bool brgemm = std::string(make_fp32_product(16, 256, 256, true).pd.impl_info_str()).rfind("brg", 0) == 0;
+  return brgemm;
+}
+
+// out [m, n] = rows [m, k] x plain [k, n] (+ bias [1, n]), by oneDNN's gemm.
+void sgemm(const torch::Tensor& rows, const torch::Tensor& plain, const torch::Tensor& bias, torch::Tensor& out) {
+  const int64_t m = rows.size(0), k = rows.size(1), n = plain.size(1);
+  float beta = 0;
+  if (bias.defined()) out.copy_(bias.expand({m, n})), beta = 1;
+  const auto status = dnnl_sgemm('N', 'N', m, n, k, 1.0f, rows.data_ptr<float>(), k, plain.data_ptr<float>(), n, beta,
+                                 out.data_ptr<float>(), n);
+  if (status != dnnl_success) throw Error("fp32 product: dnnl_sgemm failed (status " + std::to_string(status) + ")");
+}
+
 // oneDNN's reference int8 product (no VNNI, no AMX) is thousands of times
 // slower than a real one: refuse it rather than decode at that speed.
 void require_fast_int8() {
@@ -192,6 +211,11 @@ torch::Tensor PackedLinear::operator()(const torch::Tensor& x) const {
   const int64_t m = rows.size(0);
   if (m == 0) return torch::empty(sizes);
 
+  if (precision == Precision::fp32 && !fp32_brgemm()) {
+    auto out = torch::empty({m, n});
+    sgemm(rows, weights_->plain, weights_->bias, out);
+    return out.view(sizes);
+  }
   const int64_t padded = row_bucket(m);
   auto out = torch::empty({padded, n});
   auto& product = product_for(padded, k, n, weights_->bias.defined(), precision);

@@ -11,7 +11,9 @@
 //   bias in the same pass. LibTorch 1.13's own quantized::linear_dynamic gives
 //   oneDNN the row count as a run-time value, which selects oneDNN's generic
 //   int8 GEMM, several times slower than its bf16 products.
-// - fp32 (decoding.precision: fp32): the same products without quantization.
+// - fp32 (decoding.precision: fp32): the same products without quantization
+//   (where oneDNN's matmul has no brgemm kernel, AVX2, oneDNN's sgemm on the
+//   exact rows instead: see packed_linear.cpp).
 //   LibTorch's fp32 linear calls OpenBLAS, which copies the weight into its
 //   own panels on every call: with the few rows of a decoding step (one to
 //   five a sentence) that copy and OpenBLAS's threading were most of the
