@@ -7,7 +7,7 @@
 
 using namespace nmt;
 
-TEST_CASE("row_best is log-softmax then top-k, without writing the log-softmax", "[search]") {
+TEST_CASE("row_best is log-softmax then top-k, without writing the log-softmax", "[search][kernels]") {
   torch::manual_seed(3);
   // A vocabulary that is not a multiple of the kernel's blocks of 16, and rows far from 0.
   const int64_t rows = 37, vocab = 1003, k = 10, eos = 2;
@@ -28,7 +28,7 @@ TEST_CASE("row_best is log-softmax then top-k, without writing the log-softmax",
     for (int64_t j = 0; j < k; ++j) CHECK(normalized.log_prob[r * k + j] == ref_lp[r][j].item<float>());
 }
 
-TEST_CASE("row_best breaks ties by the lower token id and keeps impossible rows impossible", "[search]") {
+TEST_CASE("row_best breaks ties by the lower token id and keeps impossible rows impossible", "[search][kernels]") {
   auto scores = torch::zeros({2, 40});
   scores[0].index_put_({torch::indexing::Slice(20, 23)}, 5.0);   // three tied best: 20, 21, 22
   scores[0][35] = 5.0;                                             // and a fourth, later

@@ -87,7 +87,7 @@ TEST_CASE("attention's products for few queries are the batched products, values
   }
 }
 
-TEST_CASE("decoding attention is the formula, on the layouts and masks a decoding step has", "[attention]") {
+TEST_CASE("decoding attention is the formula, on the layouts and masks a decoding step has", "[attention][kernels]") {
   torch::manual_seed(5);
   torch::NoGradGuard no_grad;
   const int64_t B = 3, H = 4, S = 7, d = 24;  // d not a multiple of 16: the kernel's tail too

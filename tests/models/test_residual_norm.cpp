@@ -5,7 +5,7 @@
 
 using namespace nmt::models;
 
-TEST_CASE("add_layer_norm is layer_norm(x + y), fused while decoding", "[layers]") {
+TEST_CASE("add_layer_norm is layer_norm(x + y), fused while decoding", "[layers][kernels]") {
   torch::manual_seed(6);
   for (const int64_t width : {int64_t{256}, int64_t{24}}) {  // 24: the kernel's tail after 16
     torch::nn::LayerNorm norm(torch::nn::LayerNormOptions({width}));

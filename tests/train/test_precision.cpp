@@ -101,7 +101,7 @@ TEST_CASE("an int8 product is within its quantization error of fp32's, any leadi
   CHECK_THROWS_WITH(product(torch::randn({2, 32})), Catch::Contains("32 features") && Catch::Contains("64"));
 }
 
-TEST_CASE("a packed fp32 product equals LibTorch's linear, any leading shape", "[precision]") {
+TEST_CASE("a packed fp32 product equals LibTorch's linear, any leading shape", "[precision][kernels]") {
   torch::manual_seed(4);
   const auto weight = torch::randn({48, 64}), bias = torch::randn({48});
   const nmt::models::PackedLinear product(weight, bias, Precision::fp32), no_bias(weight, torch::Tensor(), Precision::fp32);
