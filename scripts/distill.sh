@@ -3,7 +3,7 @@
 # teachers (Freitag et al. 2017): the teachers translate the training source
 # with beam search, and a student trains on those translations.
 #
-#   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--seed N]...
+#   scripts/distill.sh [--teacher DIR]... [--student CONFIG] [--work DIR] [--chunks DIR] [--seed N]...
 #                      [--train PREFIX --src LANG --tgt LANG] [--beam K] [--n-best N] [--mix]
 #                      [--updates N] [--parallel] [--name NAME] [--set KEY=VALUE]...
 #
@@ -16,7 +16,9 @@
 #   1. teachers   the default teachers trained if absent (given ones must exist)
 #   2. translate  the training source in chunks of 1000 lines, each written
 #                 atomically to WORK/chunks/ (progress and ETA per chunk);
-#                 with --n-best N, the N best of each beam (WORK/chunks_nbestN/)
+#                 with --n-best N, the N best of each beam (WORK/chunks_nbestN/);
+#                 --chunks DIR keeps them there instead, so that two work
+#                 folders (with and without --mix) translate once
 #   3. corpus     WORK/corpus/train.{src,tgt}: source lines with the teachers'
 #                 translations (each of the N best: the source N times),
 #                 dropping pairs whose translation is empty or over 3 times
@@ -44,6 +46,7 @@ given() { case $1 in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 teachers=()
 student=configs/multi30k_student.yaml
 work=runs/distill
+chunk_dir=
 seeds=()
 train=corpora/multi30k/train
 src=de
@@ -61,6 +64,7 @@ while [ $# -gt 0 ]; do
     --teacher) teachers+=("$(given "$2")"); shift ;;
     --student) student=$(given "$2"); shift ;;
     --work) work=$(given "$2"); shift ;;
+    --chunks) chunk_dir=$(given "$2"); shift ;;
     --seed) seeds+=("$2"); shift ;;
     --train) train=$(given "$2"); shift ;;
     --src) src=$2; shift ;;
@@ -102,9 +106,12 @@ for t in "${teachers[@]}"; do
 done
 
 [ "$nbest" -ge 1 ] && [ "$nbest" -le "$beam" ] || { echo "distill: --n-best must be between 1 and the beam $beam" >&2; exit 2; }
-chunk_dir=$work/chunks
 nbest_args=()
-[ "$nbest" -eq 1 ] || { chunk_dir=$work/chunks_nbest$nbest; nbest_args=(--n-best "$nbest"); }
+[ "$nbest" -eq 1 ] || nbest_args=(--n-best "$nbest")
+if [ -z "$chunk_dir" ]; then
+  chunk_dir=$work/chunks
+  [ "$nbest" -eq 1 ] || chunk_dir=$work/chunks_nbest$nbest
+fi
 # One corpus per work folder: the options that made it are kept beside it.
 recipe="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest; mix $mix"
 if [ -f "$work/corpus/recipe.txt" ] && [ "$(cat "$work/corpus/recipe.txt")" != "$recipe" ]; then
@@ -114,6 +121,12 @@ fi
 
 # 2. The teachers translate the training source, a chunk at a time.
 mkdir -p "$chunk_dir"
+translated="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest"
+if [ -f "$chunk_dir/recipe.txt" ] && [ "$(cat "$chunk_dir/recipe.txt")" != "$translated" ]; then
+  echo "distill: $chunk_dir holds translations by '$(cat "$chunk_dir/recipe.txt")', not '$translated'" >&2
+  exit 2
+fi
+echo "$translated" > "$chunk_dir/recipe.txt"
 lines=$(wc -l < "$train.$src")
 chunks=$(( (lines + chunk - 1) / chunk ))
 start=$(date +%s)

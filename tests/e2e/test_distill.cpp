@@ -137,6 +137,19 @@ TEST_CASE("distill.sh: teachers translate, the corpus is filtered, a student tra
     while (at < source.size() && source[at] != src2[i]) ++at;
     REQUIRE(at < source.size());
   }
+
+  // Another work folder (the original pairs mixed in) on the same translations: none made again.
+  const auto chunks = " --chunks " + dir + "/work2/chunks_nbest2";
+  const auto mixed = run(command + " --n-best 2 --mix --work " + dir + "/work3" + chunks, "distill-mix");
+  INFO(mixed.err);
+  REQUIRE(mixed.status == 0);
+  CHECK_THAT(mixed.err, !Contains("translated chunk") && Contains("with the original pairs"));
+  CHECK(nmt::data::read_lines(dir + "/work3/corpus/train.de").size() == src2.size() + 300);
+  // Translations of other options are not taken for these.
+  const auto wrong = run(command + " --n-best 3 --work " + dir + "/work4" + chunks, "distill-wrong-chunks");
+  CHECK(wrong.status == 2);
+  CHECK_THAT(wrong.err, Contains("chunks_nbest2 holds translations by") && Contains("n-best 2") &&
+                            Contains("n-best 3"));
 }
 
 TEST_CASE("distill.sh names a teacher without a model and an unknown option", "[e2e][distill]") {
