@@ -113,7 +113,8 @@ if [ -z "$chunk_dir" ]; then
   [ "$nbest" -eq 1 ] || chunk_dir=$work/chunks_nbest$nbest
 fi
 # One corpus per work folder: the options that made it are kept beside it.
-recipe="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest; mix $mix"
+translated="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest"
+recipe="$translated; mix $mix"
 if [ -f "$work/corpus/recipe.txt" ] && [ "$(cat "$work/corpus/recipe.txt")" != "$recipe" ]; then
   echo "distill: $work/corpus was made by '$(cat "$work/corpus/recipe.txt")', not '$recipe': give another --work" >&2
   exit 2
@@ -121,7 +122,6 @@ fi
 
 # 2. The teachers translate the training source, a chunk at a time.
 mkdir -p "$chunk_dir"
-translated="teachers ${teachers[*]}; source $train.$src; beam $beam; n-best $nbest"
 if [ -f "$chunk_dir/recipe.txt" ] && [ "$(cat "$chunk_dir/recipe.txt")" != "$translated" ]; then
   echo "distill: $chunk_dir holds translations by '$(cat "$chunk_dir/recipe.txt")', not '$translated'" >&2
   exit 2
